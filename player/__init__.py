@@ -1,0 +1,5 @@
+"""meditate: a guided audio meditation player."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"

@@ -1,0 +1,25 @@
+"""Names of the built-in sounds, and their lengths, without importing any audio code."""
+
+from __future__ import annotations
+
+SYNTH_PREFIX = "synth:"
+
+#: Built-in bells and how long each rings, in seconds (the step lasts this long).
+BELL_SECONDS: dict[str, float] = {
+    "singing-bowl": 12.0,
+    "bell": 8.0,
+    "chime": 5.0,
+}
+
+#: Built-in synthesised ambient beds and what each sounds like.
+SYNTHS: dict[str, str] = {
+    "brown-noise": "deep, soft rumble like distant wind",
+    "pink-noise": "even, gentle hiss like steady rain on leaves",
+    "white-noise": "bright, flat hiss",
+    "ocean": "slow swells of surf, about one every ten seconds",
+    "rain": "soft rain with scattered droplets",
+    "drone": "a soft sustained tone; set pitch and an optional binaural beat",
+}
+
+#: Keys of an ambient bed that only the drone understands.
+DRONE_DEFAULT_PITCH_HZ = 136.1

@@ -1,0 +1,106 @@
+"""The typed model of one session script, as the loader validates it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where something was written: 1-based line and column in a session file."""
+
+    file: Path
+    line: int
+    column: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True)
+class Narration:
+    clip: Path
+    clip_seconds: float
+    text: str | None
+    volume_db: float
+    fade_in: float
+    fade_out: float
+    where: Location
+
+
+@dataclass(frozen=True)
+class Silence:
+    seconds: float
+    flex: bool
+    min_seconds: float
+    max_seconds: float | None
+    where: Location
+
+
+@dataclass(frozen=True)
+class Bell:
+    """A built-in bell (`name`) or a sound file (`file`), ringing for `seconds`."""
+
+    name: str | None
+    file: Path | None
+    seconds: float
+    volume_db: float
+    where: Location
+
+    @property
+    def label(self) -> str:
+        return self.name if self.name else self.file.name if self.file else "?"
+
+
+@dataclass(frozen=True)
+class Chapter:
+    title: str
+    where: Location
+
+
+@dataclass(frozen=True)
+class Repeat:
+    count: int
+    steps: tuple[Step, ...]
+    where: Location
+
+
+Step = Narration | Silence | Bell | Chapter | Repeat
+
+
+@dataclass(frozen=True)
+class AmbientBed:
+    """A bed under the whole session, or between two chapters: a looped file or a synth."""
+
+    synth: str | None
+    file: Path | None
+    volume_db: float
+    fade_in: float
+    fade_out: float
+    duck_db: float
+    from_chapter: str | None
+    until_chapter: str | None
+    pitch_hz: float | None
+    beat_hz: float | None
+    where: Location
+
+    @property
+    def label(self) -> str:
+        return f"synth:{self.synth}" if self.synth else self.file.name if self.file else "?"
+
+
+@dataclass(frozen=True)
+class Session:
+    path: Path
+    title: str
+    description: str | None
+    author: str | None
+    tags: tuple[str, ...]
+    cover: Path | None
+    ambient: tuple[AmbientBed, ...]
+    steps: tuple[Step, ...]
+
+    @property
+    def name(self) -> str:
+        return self.path.stem

@@ -1,0 +1,113 @@
+"""The keys of session format version 1: one table that the loader, the JSON Schema and the
+README's reference all follow."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+FORMAT_VERSION = 1
+MAX_SESSION_SECONDS = 24 * 3600
+MAX_REPEAT = 1000
+MAX_EXPANDED_STEPS = 200_000
+MAX_FILE_BYTES = 1_000_000
+
+
+class Kind(Enum):
+    TEXT = "text"
+    TEXT_LIST = "list of text"
+    DURATION = "duration"
+    DECIBELS = "decibels"
+    BOOL = "true or false"
+    COUNT = "whole number"
+    HERTZ = "frequency in Hz"
+    CLIP = "audio file"
+    IMAGE = "image file"
+    SOUND = "synth:NAME or an audio file"
+    BELL = "built-in bell name or an audio file"
+    CHAPTER_REF = "chapter title"
+    STEPS = "list of steps"
+    AMBIENT = "list of ambient beds"
+    VERSION = "format version"
+
+
+@dataclass(frozen=True)
+class Field:
+    kind: Kind
+    help: str
+    required: bool = False
+    default: str | None = None
+
+
+SESSION_FIELDS: dict[str, Field] = {
+    "version": Field(Kind.VERSION, "Format version of this file; only 1 exists.", default="1"),
+    "title": Field(Kind.TEXT, "The session's name as listeners see it.", required=True),
+    "description": Field(Kind.TEXT, "One or two sentences on what the practice is for."),
+    "author": Field(Kind.TEXT, "Who wrote or voices the session; the MP3's artist."),
+    "tags": Field(Kind.TEXT_LIST, "Words to find it by, e.g. [grounding, beginner]."),
+    "cover": Field(Kind.IMAGE, "PNG or JPEG cover art for exports; a default is used if absent."),
+    "ambient": Field(Kind.AMBIENT, "Beds of sound under the narration; all play together."),
+    "steps": Field(Kind.STEPS, "What happens, in order.", required=True),
+}
+
+AMBIENT_FIELDS: dict[str, Field] = {
+    "sound": Field(Kind.SOUND, "synth:brown-noise, synth:ocean, ... or a file, looped.", True),
+    "volume": Field(Kind.DECIBELS, "Level relative to the narration.", default="-20 dB"),
+    "fade_in": Field(Kind.DURATION, "Fade at the bed's start.", default="5s"),
+    "fade_out": Field(Kind.DURATION, "Fade at the bed's end.", default="8s"),
+    "duck": Field(
+        Kind.DECIBELS, "How far the bed is lowered while narration speaks.", default="0 dB"
+    ),
+    "from": Field(Kind.CHAPTER_REF, "Start at this chapter instead of the session's start."),
+    "until": Field(Kind.CHAPTER_REF, "Stop at the end of this chapter instead of the session's."),
+    "pitch": Field(Kind.HERTZ, "synth:drone only: the tone's pitch.", default="136.1"),
+    "beat": Field(Kind.HERTZ, "synth:drone only: a binaural beat (right ear detuned by it)."),
+}
+
+NARRATION_FIELDS: dict[str, Field] = {
+    "narration": Field(Kind.CLIP, "The spoken clip.", required=True),
+    "text": Field(Kind.TEXT, "What the clip says; shown as a caption and stored as lyrics."),
+    "volume": Field(Kind.DECIBELS, "Gain on top of the automatic level.", default="0 dB"),
+    "fade_in": Field(Kind.DURATION, "Fade at the clip's start.", default="0s"),
+    "fade_out": Field(Kind.DURATION, "Fade at the clip's end.", default="0s"),
+}
+
+SILENCE_FIELDS: dict[str, Field] = {
+    "silence": Field(Kind.DURATION, "How long to rest in silence (the beds play on).", True),
+    "flex": Field(
+        Kind.BOOL, "May stretch or shrink when another length is asked for.", default="false"
+    ),
+    "min": Field(Kind.DURATION, "flex only: the shortest it may become.", default="0s"),
+    "max": Field(Kind.DURATION, "flex only: the longest it may become.", default="no limit"),
+}
+
+BELL_FIELDS: dict[str, Field] = {
+    "bell": Field(
+        Kind.BELL, "singing-bowl, bell, chime, or a sound file; rings out in full.", True
+    ),
+    "volume": Field(Kind.DECIBELS, "Level relative to the narration.", default="-3 dB"),
+}
+
+CHAPTER_FIELDS: dict[str, Field] = {
+    "chapter": Field(Kind.TEXT, "Starts a chapter with this title.", required=True),
+}
+
+REPEAT_FIELDS: dict[str, Field] = {
+    "repeat": Field(Kind.COUNT, f"How many times, 1 to {MAX_REPEAT}.", required=True),
+    "steps": Field(Kind.STEPS, "The steps to repeat.", required=True),
+}
+
+STEP_FIELDS: dict[str, dict[str, Field]] = {
+    "narration": NARRATION_FIELDS,
+    "silence": SILENCE_FIELDS,
+    "bell": BELL_FIELDS,
+    "chapter": CHAPTER_FIELDS,
+    "repeat": REPEAT_FIELDS,
+}
+
+DEFAULT_AMBIENT_VOLUME_DB = -20.0
+DEFAULT_AMBIENT_FADE_IN = 5.0
+DEFAULT_AMBIENT_FADE_OUT = 8.0
+DEFAULT_BELL_VOLUME_DB = -3.0
+AUDIO_SUFFIXES = (".wav", ".mp3", ".ogg", ".oga", ".flac", ".m4a", ".aac", ".opus", ".aif", ".aiff")
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")

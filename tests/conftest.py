@@ -1,0 +1,72 @@
+"""Shared fixtures: an isolated home for every test, and real audio files made on the spot."""
+
+from __future__ import annotations
+
+import math
+import struct
+import wave
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """Each test gets empty user folders, so only what it creates (and bundled content) is seen."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / "cache"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    monkeypatch.delenv("MEDITATE_PATH", raising=False)
+    monkeypatch.delenv("MEDITATE_CACHE", raising=False)
+    monkeypatch.delenv("MEDITATE_DEFAULT", raising=False)
+    return home
+
+
+def write_wav(
+    path: Path,
+    seconds: float,
+    *,
+    rate: int = 44100,
+    channels: int = 1,
+    frequency: float = 440.0,
+    amplitude: float = 0.3,
+) -> Path:
+    """A real 16-bit WAV file holding a sine tone."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    frames = round(seconds * rate)
+    samples = bytearray()
+    for n in range(frames):
+        value = round(amplitude * 32767 * math.sin(2 * math.pi * frequency * n / rate))
+        samples += struct.pack("<h", value) * channels
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(channels)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        out.writeframes(bytes(samples))
+    return path
+
+
+@pytest.fixture
+def make_wav() -> Callable[..., Path]:
+    return write_wav
+
+
+@pytest.fixture
+def write_session(tmp_path: Path) -> Callable[[str, str], Path]:
+    """Writes a session file (dedented YAML) into tmp_path and returns its path."""
+    import textwrap
+
+    def write(text: str, name: str = "session.yaml") -> Path:
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+        return path
+
+    return write

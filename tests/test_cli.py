@@ -1,0 +1,175 @@
+"""Every command through Click's runner, and the installed entry point as a real process."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from player.cli import main
+from player.paths import user_sessions_dir
+
+COMMANDS = ["list", "show", "check", "schema"]
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    return result.exit_code, result.output
+
+
+def user_session(name: str, text: str) -> Path:
+    folder = user_sessions_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.yaml"
+    path.write_text(text)
+    return path
+
+
+def test_list_shows_a_table_of_name_title_length_chapters_tags_and_origin() -> None:
+    code, out = run("list")
+    assert code == 0
+    header, *rows = out.splitlines()
+    assert header.split() == ["NAME", "TITLE", "LENGTH", "CHAPTERS", "TAGS", "FROM"]
+    row = next(r for r in rows if r.startswith("three-breaths"))
+    assert "Three Breaths" in row and "1:25" in row and "bundled" in row
+    assert " 3 " in row
+
+
+def test_list_json_has_the_documented_fields() -> None:
+    code, out = run("list", "--json")
+    assert code == 0
+    entry = next(e for e in json.loads(out) if e["name"] == "three-breaths")
+    assert entry["title"] == "Three Breaths"
+    assert entry["duration"] == pytest.approx(85.3, abs=1.0)
+    assert entry["chapters"] == 3
+    assert entry["tags"] == ["breath", "short", "beginner"]
+    assert Path(entry["path"]).name == "three-breaths.yaml"
+    assert entry["origin"] == "bundled"
+
+
+def test_list_marks_a_broken_session_and_keeps_listing_the_rest() -> None:
+    user_session("broken", "title: Broken\nsteps: []\n")
+    code, out = run("list")
+    assert code == 0
+    assert any(line.startswith("broken") and "has errors" in line for line in out.splitlines())
+    assert "three-breaths" in out
+    assert "see: meditate check broken" in out
+
+
+def test_show_prints_chapters_steps_and_narration_text() -> None:
+    code, out = run("show", "three-breaths")
+    assert code == 0
+    assert "Three Breaths  (three-breaths, 1:25)" in out
+    assert "== Three breaths ==" in out
+    assert '"Breathe in slowly."' in out
+    assert "repeat 3 times:" in out
+    assert "1 Arriving 0:05" in out
+
+
+def test_show_json_has_duration_chapters_and_events() -> None:
+    code, out = run("show", "three-breaths", "--json")
+    data = json.loads(out)
+    assert code == 0
+    assert data["name"] == "three-breaths" and data["title"] == "Three Breaths"
+    assert [c["title"] for c in data["chapters"]] == ["Arriving", "Three breaths", "Returning"]
+    kinds = [e["kind"] for e in data["events"]]
+    assert kinds.count("narration") == 8 and kinds[0] == "bell"
+    last = data["events"][-1]
+    assert last["start"] + last["duration"] == pytest.approx(data["duration"], abs=1e-4)
+
+
+def test_show_takes_a_path_too(tmp_path) -> None:
+    path = tmp_path / "mine.yaml"
+    path.write_text("title: Mine\nsteps:\n  - silence: 90s\n")
+    code, out = run("show", str(path), "--json")
+    assert code == 0 and json.loads(out)["duration"] == 90.0
+
+
+def test_check_all_visible_sessions_passes_when_all_are_valid() -> None:
+    code, out = run("check")
+    assert code == 0
+    assert "ok  three-breaths" in out
+
+
+def test_check_reports_every_error_and_exits_2(tmp_path) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text("title: Bad\nsteps:\n  - silence: -1s\n  - bell: gnog\n")
+    code, out = run("check", str(path), "three-breaths")
+    assert code == 2
+    assert f"{path}:3:14: a duration cannot be negative" in out
+    assert f"{path}:4:11: unknown bell 'gnog'" in out
+    assert "ok  three-breaths" in out
+    assert "1 of 2 sessions with errors." in out
+
+
+def test_an_unknown_session_is_one_line_and_exit_2() -> None:
+    code, out = run("show", "nonesuch")
+    assert code == 2
+    assert out.strip().count("\n") == 0
+    assert "no session named 'nonesuch'" in out
+
+
+def test_user_errors_never_show_a_traceback(tmp_path) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text("title: [\n")
+    code, out = run("show", str(path))
+    assert code == 2
+    assert "Traceback" not in out
+    assert out.startswith(f"{path}:")
+
+
+def test_schema_is_json_schema_that_accepts_the_bundled_session_and_rejects_typos() -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    import yaml
+
+    code, out = run("schema")
+    schema = json.loads(out)
+    assert code == 0 and schema["$schema"].endswith("2020-12/schema")
+    validator = jsonschema.Draft202012Validator(schema)
+    bundled = Path(__file__).parent.parent / "sessions" / "three-breaths.yaml"
+    assert list(validator.iter_errors(yaml.safe_load(bundled.read_text()))) == []
+    typo = {"title": "T", "steps": [{"silense": "3s"}]}
+    assert list(validator.iter_errors(typo))
+
+
+def test_version() -> None:
+    code, out = run("--version")
+    assert code == 0 and out.startswith("meditate 0.1.0")
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help_with_an_example(command: str) -> None:
+    code, out = run(command, "--help")
+    assert code == 0
+    assert "Example:" in out and f"meditate {command}" in out
+
+
+def test_session_names_complete_in_the_shell() -> None:
+    env = {
+        "_MEDITATE_COMPLETE": "bash_complete",
+        "COMP_WORDS": "meditate show thr",
+        "COMP_CWORD": "2",
+    }
+    result = CliRunner().invoke(main, [], env=env, prog_name="meditate")
+    assert "three-breaths" in result.output
+
+
+def test_the_installed_entry_point_runs_as_a_real_process(tmp_path) -> None:
+    executable = shutil.which("meditate", path=str(Path(sys.executable).parent))
+    assert executable, "meditate is not installed in this environment"
+    done = subprocess.run(
+        [executable, "list", "--json"], cwd=tmp_path, capture_output=True, text=True,
+        env=os.environ, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "three-breaths" in [entry["name"] for entry in json.loads(done.stdout)]
+    failed = subprocess.run(
+        [executable, "show", "nonesuch"], cwd=tmp_path, capture_output=True, text=True, check=False
+    )
+    assert failed.returncode == 2 and "Traceback" not in failed.stderr

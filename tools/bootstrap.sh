@@ -1,0 +1,45 @@
+#!/bin/sh
+# Installs the system packages meditate needs, if any are missing: ffmpeg (encoding and
+# decoding), a C compiler and the ALSA headers (to build simpleaudio), espeak-ng (draft
+# narration) and Python's venv. Quick and silent when everything is present.
+set -eu
+
+missing=""
+have() { command -v "$1" >/dev/null 2>&1; }
+have ffmpeg || missing="$missing ffmpeg"
+have ffprobe || missing="$missing ffmpeg"
+have cc || missing="$missing gcc"
+have espeak-ng || missing="$missing espeak-ng"
+[ -f /usr/include/alsa/asoundlib.h ] || missing="$missing libasound2-dev"
+python3 -c "import ensurepip, venv" >/dev/null 2>&1 || missing="$missing python3-venv"
+python3 -c "import sysconfig, os, sys; sys.exit(not os.path.exists(os.path.join(sysconfig.get_paths()['include'], 'Python.h')))" \
+    >/dev/null 2>&1 || missing="$missing python3-dev"
+
+[ -z "$missing" ] && exit 0
+# shellcheck disable=SC2086
+packages=$(printf '%s\n' $missing | sort -u | tr '\n' ' ')
+
+if have apt-get; then
+    if [ "$(id -u)" = 0 ]; then
+        sudo=""
+    elif have sudo; then
+        sudo="sudo"
+    else
+        echo "bootstrap: missing system packages: $packages" >&2
+        echo "bootstrap: run as root: apt-get install -y $packages" >&2
+        exit 1
+    fi
+    echo "bootstrap: installing $packages" >&2
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+    # shellcheck disable=SC2086
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+        $packages >/dev/null
+    exit 0
+fi
+
+echo "bootstrap: missing: $packages" >&2
+echo "bootstrap: install them with your package manager, for example:" >&2
+echo "  Fedora:  sudo dnf install ffmpeg gcc alsa-lib-devel espeak-ng python3-devel" >&2
+echo "  Arch:    sudo pacman -S ffmpeg gcc alsa-lib espeak-ng" >&2
+echo "  macOS:   brew install ffmpeg espeak-ng   (Xcode command line tools give the compiler)" >&2
+exit 1
