@@ -8,7 +8,8 @@ STAMP := $(VENV)/.installed
 .PHONY: demo test lint format setup clean
 
 demo: setup
-	$(BIN)/meditate demo
+	$(BIN)/meditate list
+	$(BIN)/meditate show three-breaths
 
 test: setup
 	$(BIN)/python -m pytest
