@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import click
-from click.shell_completion import CompletionItem
 
 from . import __version__
 from .errors import MeditateError
+from .params import BITRATE, SESSION, DecibelsParam
 
 EXIT_USER_ERROR = 2
 
@@ -34,34 +34,6 @@ class MeditateGroup(click.Group):
                     line if isinstance(error, SessionError) else f"meditate: {line}", err=True
                 )
             ctx.exit(EXIT_USER_ERROR)
-
-
-class SessionParam(click.ParamType):
-    """A session name from the search path, or a path to a YAML file."""
-
-    name = "session"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Path:
-        if isinstance(value, Path):
-            return value
-        from .library import resolve
-
-        try:
-            return resolve(str(value))
-        except MeditateError as error:
-            self.fail(str(error), param, ctx)
-
-    def shell_complete(
-        self, ctx: click.Context, param: click.Parameter, incomplete: str
-    ) -> list[CompletionItem]:
-        from .library import discover
-
-        if "/" in incomplete or incomplete.startswith("."):
-            return [CompletionItem(incomplete, type="file")]
-        return [CompletionItem(e.name) for e in discover() if e.name.startswith(incomplete)]
-
-
-SESSION = SessionParam()
 
 
 @click.group(cls=MeditateGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -186,3 +158,164 @@ def schema() -> None:
     from .schema import session_schema
 
     click.echo(json.dumps(session_schema(), indent=2))
+
+
+@main.command("export")
+@click.argument("session", type=SESSION, required=False)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="File to write; .mp3, .wav, .flac or .ogg sets the format. Default: NAME.mp3 here.",
+)
+@click.option("--all", "export_all", is_flag=True, help="Export every visible session into --dir.")
+@click.option(
+    "-d",
+    "--dir",
+    "directory",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Folder for --all (default: here).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["mp3", "ogg", "flac", "wav"]),
+    default="mp3",
+    show_default=True,
+    help="Format for --all.",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(1, 64),
+    help="Sessions exported at once with --all (default: the number of cores).",
+)
+@click.option(
+    "--bitrate", type=BITRATE, default="128k", show_default=True, help="Bit rate of MP3 and OGG."
+)
+@click.option(
+    "--loudness",
+    type=DecibelsParam(-40, -5),
+    default=-16.0,
+    show_default=True,
+    help="Integrated loudness target in LUFS.",
+)
+@click.option("--force", is_flag=True, help="Replace files that already exist.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress display.")
+def export_command(
+    session: Path | None,
+    output: Path | None,
+    export_all: bool,
+    directory: Path | None,
+    fmt: str,
+    jobs: int | None,
+    bitrate: str,
+    loudness: float,
+    force: bool,
+    quiet: bool,
+) -> None:
+    """Export a session to a finished audio file with tags and chapters.
+
+    The file appears only when it is complete; an existing file is never
+    replaced without --force. Progress shows on a terminal.
+
+    \b
+    Example:
+      meditate export three-breaths
+      meditate export grounding -o grounding.flac
+      meditate export --all -d ~/Music/meditations -j 2
+    """
+    from .atomic import install_sigterm_as_keyboardinterrupt
+    from .render import RenderOptions
+
+    install_sigterm_as_keyboardinterrupt()
+    options = RenderOptions(loudness=loudness)
+    show_progress = not quiet and sys.stderr.isatty()
+    try:
+        if export_all:
+            if session is not None or output is not None:
+                raise click.UsageError("--all exports every session: give --dir, not a name or -o")
+            _export_all(
+                directory or Path.cwd(), fmt, jobs, bitrate, options, force, show_progress, quiet
+            )
+            return
+        if session is None:
+            raise click.UsageError("name a session to export, or use --all")
+        _export_one(session, output, bitrate, options, force, show_progress, quiet)
+    except KeyboardInterrupt:
+        click.echo("meditate: export interrupted; nothing was written", err=True)
+        sys.exit(130)
+
+
+def _export_one(
+    session: Path,
+    output: Path | None,
+    bitrate: str,
+    options: Any,
+    force: bool,
+    show_progress: bool,
+    quiet: bool,
+) -> None:
+    from .export import export
+    from .loader import load_session
+    from .progress import frames_progress
+    from .timeline import compile_timeline
+    from .units import format_clock
+
+    timeline = compile_timeline(load_session(session))
+    target = output if output is not None else Path(f"{session.stem}.mp3")
+    with frames_progress(
+        timeline.length, f"Exporting {session.stem}", enabled=show_progress
+    ) as advance:
+        result = export(
+            timeline, target, options=options, bitrate=bitrate, force=force, progress=advance
+        )
+    if not quiet:
+        click.echo(
+            f"Wrote {result.path} ({format_clock(result.seconds)}, {result.chapters} chapters)"
+        )
+
+
+def _export_all(
+    directory: Path,
+    fmt: str,
+    jobs: int | None,
+    bitrate: str,
+    options: Any,
+    force: bool,
+    show_progress: bool,
+    quiet: bool,
+) -> None:
+    import os
+
+    from . import batch
+    from .library import discover
+    from .progress import frames_progress
+
+    if not directory.is_dir():
+        raise MeditateError(f"folder {directory} does not exist: create it first")
+    entries = [(entry.name, entry.path) for entry in discover()]
+    items, problems = batch.plan(entries, directory, f".{fmt}", force=force)
+    for problem in problems:
+        click.echo(problem, err=True)
+    workers = jobs or os.cpu_count() or 1
+    total = sum(item.frames for item in items)
+
+    def finished(outcome: batch.BatchOutcome) -> None:
+        if outcome.error:
+            click.echo(f"meditate: {outcome.item.name}: {outcome.error}", err=True)
+        elif not quiet and not show_progress:
+            click.echo(f"Wrote {outcome.item.target}")
+
+    label = f"Exporting {len(items)} sessions"
+    with frames_progress(total, label, enabled=show_progress) as advance:
+        outcomes = batch.run(
+            items, jobs=workers, options=options, bitrate=bitrate, force=force,
+            progress=advance, finished=finished,
+        )  # fmt: skip
+    failed = [o for o in outcomes if o.error]
+    if not quiet:
+        written = len(outcomes) - len(failed)
+        click.echo(f"Exported {written} of {len(entries)} sessions to {directory}")
+    if failed or problems:
+        sys.exit(EXIT_USER_ERROR)

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .paths import user_cache_dir
+from .json_cache import read_cache, write_cache
 
 _CACHE_NAME = "clip-lengths.json"
 
@@ -70,35 +68,22 @@ def _first_line(error: Exception) -> str:
     return text[0] if text else type(error).__name__
 
 
-def _cache_file() -> Path:
-    return user_cache_dir() / _CACHE_NAME
-
-
 def _load_disk_cache() -> None:
     global _disk_loaded
     if _disk_loaded:
         return
     _disk_loaded = True
-    try:
-        entries = json.loads(_cache_file().read_text(encoding="utf-8"))
-        for key, (size, mtime_ns, seconds) in entries.items():
+    for key, entry in read_cache(_CACHE_NAME).items():
+        try:
+            size, mtime_ns, seconds = entry
             _memory.setdefault(key, (_Stamp(int(size), int(mtime_ns)), float(seconds)))
-    except (OSError, ValueError, TypeError):
-        pass
+        except (TypeError, ValueError):
+            continue
 
 
 def save_cache() -> None:
     """Write what was learned this run, so the next `list` reads no headers at all."""
     global _disk_dirty
-    if not _disk_dirty:
-        return
-    entries = {key: [s.size, s.mtime_ns, sec] for key, (s, sec) in _memory.items()}
-    target = _cache_file()
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = target.with_name(f".{target.name}.{os.getpid()}")
-        temporary.write_text(json.dumps(entries), encoding="utf-8")
-        os.replace(temporary, target)
+    if _disk_dirty:
+        write_cache(_CACHE_NAME, {k: [s.size, s.mtime_ns, sec] for k, (s, sec) in _memory.items()})
         _disk_dirty = False
-    except OSError:
-        pass

@@ -1,0 +1,129 @@
+"""Exports many sessions at once, N in parallel processes, reporting progress in one stream."""
+
+from __future__ import annotations
+
+import multiprocessing
+import queue
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import MeditateError
+from .render import RenderOptions
+
+_POLL_SECONDS = 0.1
+
+
+@dataclass(frozen=True)
+class BatchItem:
+    name: str
+    session: Path
+    target: Path
+    frames: int  # rendered length, for the progress display
+
+
+@dataclass(frozen=True)
+class BatchOutcome:
+    item: BatchItem
+    error: str | None  # None when written
+
+
+def plan(
+    sessions: list[tuple[str, Path]], folder: Path, suffix: str, *, force: bool
+) -> tuple[list[BatchItem], list[str]]:
+    """What to write where, and the problems of sessions that cannot be exported.
+
+    Refuses, before any work, to replace existing files without `force`.
+    """
+    from .loader import SessionError, load_session
+    from .timeline import compile_timeline
+
+    items: list[BatchItem] = []
+    problems: list[str] = []
+    for name, path in sessions:
+        try:
+            timeline = compile_timeline(load_session(path))
+        except SessionError as error:
+            problems.extend(str(p) for p in error.problems)
+            continue
+        items.append(BatchItem(name, path, folder / f"{name}{suffix}", timeline.length))
+    existing = [item.target for item in items if item.target.exists()]
+    if existing and not force:
+        names = ", ".join(p.name for p in existing[:3]) + (" ..." if len(existing) > 3 else "")
+        raise MeditateError(
+            f"{len(existing)} file(s) exist in {folder} ({names}): use --force to replace them"
+        )
+    return items, problems
+
+
+def run(
+    items: list[BatchItem],
+    *,
+    jobs: int,
+    options: RenderOptions,
+    bitrate: str,
+    force: bool,
+    progress: Callable[[int], None],
+    finished: Callable[[BatchOutcome], None],
+) -> list[BatchOutcome]:
+    """Export every item, `jobs` at a time. Ctrl-C or SIGTERM stops all, leaving no partials."""
+    context = multiprocessing.get_context("spawn")
+    frames: multiprocessing.Queue[int] = context.Queue()
+    outcomes: list[BatchOutcome] = []
+    pool = context.Pool(jobs, initializer=_start_worker, initargs=(frames,))
+    try:
+        pending = {
+            pool.apply_async(_export_item, (item, options, bitrate, force)): item for item in items
+        }
+        while pending:
+            _drain(frames, progress, wait=True)
+            for result in [r for r in pending if r.ready()]:
+                outcome = BatchOutcome(pending.pop(result), result.get())
+                outcomes.append(outcome)
+                finished(outcome)
+        _drain(frames, progress, wait=False)
+        pool.close()
+    except BaseException:
+        pool.terminate()
+        raise
+    finally:
+        pool.join()
+    return outcomes
+
+
+def _drain(frames: multiprocessing.Queue[int], progress: Callable[[int], None], wait: bool) -> None:
+    try:
+        progress(frames.get(timeout=_POLL_SECONDS) if wait else frames.get_nowait())
+        while True:
+            progress(frames.get_nowait())
+    except queue.Empty:
+        return
+
+
+_worker_frames: multiprocessing.Queue[int] | None = None
+
+
+def _start_worker(frames: multiprocessing.Queue[int]) -> None:
+    from .atomic import install_sigterm_as_keyboardinterrupt
+
+    global _worker_frames
+    _worker_frames = frames
+    install_sigterm_as_keyboardinterrupt()
+
+
+def _export_item(item: BatchItem, options: RenderOptions, bitrate: str, force: bool) -> str | None:
+    """Runs in a worker: the error message, or None when the file was written."""
+    from .export import export
+    from .loader import load_session
+    from .timeline import compile_timeline
+
+    assert _worker_frames is not None
+    report = _worker_frames.put
+    try:
+        timeline = compile_timeline(load_session(item.session))
+        export(
+            timeline, item.target, options=options, bitrate=bitrate, force=force, progress=report
+        )
+    except MeditateError as error:
+        return str(error)
+    return None

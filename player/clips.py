@@ -1,0 +1,64 @@
+"""Decodes sound files with pydub and conditions them to the master format (float32 stereo)."""
+
+from __future__ import annotations
+
+from math import gcd
+from pathlib import Path
+
+import numpy as np
+
+from .audio_format import CHANNELS, SAMPLE_RATE
+from .errors import MeditateError
+
+#: Clips longer than this are refused rather than decoded whole into memory.
+MAX_CLIP_SECONDS = 2 * 3600
+
+
+def decode(path: Path) -> np.ndarray:
+    """The file's sound as float32 frames at 44.1 kHz, stereo. Raises MeditateError."""
+    from pydub import AudioSegment
+    from pydub.exceptions import CouldntDecodeError
+
+    try:
+        segment = AudioSegment.from_file(str(path))
+    except CouldntDecodeError as error:
+        raise MeditateError(f"cannot decode {path}: {_ffmpeg_reason(str(error))}") from None
+    except FileNotFoundError:
+        raise MeditateError(f"{path} disappeared or ffmpeg is not installed") from None
+    except (OSError, ValueError, IndexError) as error:
+        raise MeditateError(f"cannot decode {path}: {error}") from None
+    if segment.frame_count() == 0:
+        raise MeditateError(f"{path} holds no audio")
+    return condition(
+        np.array(segment.get_array_of_samples()), segment.sample_width, segment.channels,
+        segment.frame_rate,
+    )  # fmt: skip
+
+
+def condition(samples: np.ndarray, sample_width: int, channels: int, rate: int) -> np.ndarray:
+    """Interleaved integer samples of any width, layout and rate -> float32 (frames, 2) at 44.1k."""
+    scale = float(1 << (8 * sample_width - 1))
+    frames = samples.astype(np.float32).reshape(-1, channels) / np.float32(scale)
+    if channels == 1:
+        frames = np.repeat(frames, CHANNELS, axis=1)
+    elif channels > CHANNELS:
+        frames = frames[:, :CHANNELS]  # front left and right of a surround file
+    if rate != SAMPLE_RATE:
+        frames = resample(frames, rate)
+    return np.ascontiguousarray(frames, dtype=np.float32)
+
+
+def resample(frames: np.ndarray, rate: int) -> np.ndarray:
+    """Polyphase resampling with a proper anti-aliasing filter (pydub's is linear)."""
+    from scipy.signal import resample_poly
+
+    common = gcd(rate, SAMPLE_RATE)
+    up, down = SAMPLE_RATE // common, rate // common
+    return resample_poly(frames, up, down, axis=0).astype(np.float32)
+
+
+def _ffmpeg_reason(message: str) -> str:
+    lines = [line.strip() for line in message.splitlines() if line.strip()]
+    useful = [line for line in lines if "Invalid data" in line or "Error" in line or ":" in line]
+    tail = useful[-1] if useful else (lines[-1] if lines else "unknown error")
+    return tail[-160:]
