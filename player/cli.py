@@ -319,3 +319,7 @@ def _export_all(
         click.echo(f"Exported {written} of {len(entries)} sessions to {directory}")
     if failed or problems:
         sys.exit(EXIT_USER_ERROR)
+
+
+if __name__ == "__main__":
+    main()

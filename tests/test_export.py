@@ -1,0 +1,232 @@
+"""Exports, checked by real clients: ffprobe, ffmpeg's loudness meter and mutagen."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+from measure import ebur128, ffprobe, wav_samples
+
+from player.cli import main
+from player.loader import load_session
+from player.render import Renderer
+from player.tags import read_tags
+from player.timeline import compile_timeline
+
+SPEECH_LIKE = "sine=f=220:d={seconds},volume=0.3,tremolo=f=4:d=0.9"
+
+
+def speech_clip(path: Path, seconds: float) -> Path:
+    """A tone that swells four times a second, so loudness gating treats it like speech."""
+    subprocess.run(
+        ["ffmpeg", "-v", "error", "-f", "lavfi", "-i", SPEECH_LIKE.format(seconds=seconds),
+         "-ac", "1", str(path)],
+        check=True,
+    )  # fmt: skip
+    return path
+
+
+@pytest.fixture
+def session(tmp_path: Path) -> Path:
+    for n, seconds in enumerate((6.0, 4.5, 8.0), start=1):
+        speech_clip(tmp_path / f"clip{n}.wav", seconds)
+    path = tmp_path / "practice.yaml"
+    path.write_text(
+        """\
+title: Practice Session
+description: A short session made for the export tests.
+author: Test Teacher
+tags: [test]
+ambient:
+  - sound: synth:brown-noise
+    volume: -22 dB
+    duck: 6 dB
+steps:
+  - bell: chime
+  - chapter: Arriving
+  - narration: clip1.wav
+    text: Arrive here.
+  - silence: 10s
+  - chapter: Breathing
+  - repeat: 2
+    steps:
+      - narration: clip2.wav
+        text: Breathe.
+      - silence: 5s
+  - chapter: Closing
+  - narration: clip3.wav
+    text: Return gently.
+  - silence: 8s
+  - bell: chime
+"""
+    )
+    return path
+
+
+def run(*args: str, cwd: Path | None = None) -> tuple[int, str]:
+    previous = Path.cwd()
+    if cwd:
+        os.chdir(cwd)
+    try:
+        result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    finally:
+        os.chdir(previous)
+    return result.exit_code, result.output
+
+
+def shown(session: Path) -> dict:
+    code, out = run("show", str(session), "--json")
+    assert code == 0
+    return json.loads(out)
+
+
+def test_mp3_export_has_the_length_chapters_loudness_and_tags_it_should(session, tmp_path):
+    target = tmp_path / "out.mp3"
+    code, out = run("export", str(session), "-o", str(target))
+    assert code == 0, out
+    expected = shown(session)
+    probe = ffprobe(target)
+    assert abs(float(probe["format"]["duration"]) - expected["duration"]) < 0.05
+    chapters = sorted(probe["chapters"], key=lambda c: float(c["start_time"]))
+    assert [c["tags"]["title"] for c in chapters] == [c["title"] for c in expected["chapters"]]
+    for found, wanted in zip(chapters, expected["chapters"], strict=True):
+        assert abs(float(found["start_time"]) - wanted["start"]) < 0.05
+    integrated, true_peak = ebur128(target)
+    assert abs(integrated - (-16.0)) <= 1.0
+    assert true_peak <= -1.0
+    tags = read_tags(target)
+    assert (tags.title, tags.artist, tags.genre) == (
+        "Practice Session",
+        "Test Teacher",
+        "Meditation",
+    )
+    assert tags.album and tags.year and tags.comment == "A short session made for the export tests."
+    assert tags.lyrics.splitlines() == ["Arrive here.", "(2 times:) Breathe.", "Return gently."]
+    assert [c.title for c in tags.chapters] == ["Arriving", "Breathing", "Closing"]
+
+
+def test_a_session_cover_is_embedded(session, tmp_path) -> None:
+    cover = Path(__file__).parent.parent / "audio" / "cover.png"
+    if not cover.exists():
+        pytest.skip("no bundled cover yet")
+    text = session.read_text().replace("tags: [test]", f"tags: [test]\ncover: {cover}")
+    session.write_text(text)
+    target = tmp_path / "covered.mp3"
+    assert run("export", str(session), "-o", str(target))[0] == 0
+    assert read_tags(target).cover == cover.read_bytes()
+
+
+@pytest.mark.parametrize("suffix", [".flac", ".ogg", ".wav"])
+def test_other_formats_carry_the_same_tags_and_length(session, tmp_path, suffix) -> None:
+    target = tmp_path / f"out{suffix}"
+    assert run("export", str(session), "-o", str(target), "-q")[0] == 0
+    expected = shown(session)
+    probe = ffprobe(target)
+    assert abs(float(probe["format"]["duration"]) - expected["duration"]) < 0.05
+    tags = read_tags(target)
+    assert tags.title == "Practice Session"
+    assert [c.title for c in tags.chapters] == ["Arriving", "Breathing", "Closing"]
+
+
+def test_the_wav_export_holds_exactly_the_rendered_pcm(session, tmp_path) -> None:
+    target = tmp_path / "exact.wav"
+    assert run("export", str(session), "-o", str(target))[0] == 0
+    renderer = Renderer(compile_timeline(load_session(session)))
+    assert np.array_equal(wav_samples(target), renderer.pcm(0, renderer.length))
+
+
+def test_another_loudness_target_is_met(session, tmp_path) -> None:
+    target = tmp_path / "quiet.mp3"
+    assert run("export", str(session), "-o", str(target), "--loudness", "-23")[0] == 0
+    integrated, _ = ebur128(target)
+    assert abs(integrated - (-23.0)) <= 1.0
+
+
+def test_without_o_it_writes_name_mp3_in_the_current_folder(session, tmp_path) -> None:
+    folder = tmp_path / "here"
+    folder.mkdir()
+    code, out = run("export", str(session), cwd=folder)
+    assert code == 0
+    assert (folder / "practice.mp3").is_file()
+    assert "Wrote practice.mp3 (" in out
+
+
+def test_an_existing_file_is_kept_without_force_and_replaced_with_it(session, tmp_path) -> None:
+    target = tmp_path / "kept.mp3"
+    target.write_bytes(b"the user's own file")
+    code, out = run("export", str(session), "-o", str(target))
+    assert code == 2
+    assert "exists: use --force to replace it" in out
+    assert target.read_bytes() == b"the user's own file"
+    assert [p.name for p in tmp_path.iterdir() if "partial" in p.name] == []
+    assert run("export", str(session), "-o", str(target), "--force")[0] == 0
+    assert ffprobe(target)["streams"][0]["codec_name"] == "mp3"
+
+
+def test_quiet_prints_nothing_and_no_progress_bar_off_a_terminal(session, tmp_path) -> None:
+    code, out = run("export", str(session), "-o", str(tmp_path / "q.mp3"), "--quiet")
+    assert code == 0 and out == ""
+    code, out = run("export", str(session), "-o", str(tmp_path / "p.mp3"))
+    assert "%" not in out and "Exporting" not in out
+
+
+def test_an_unknown_suffix_is_refused_before_any_work(session, tmp_path) -> None:
+    code, out = run("export", str(session), "-o", str(tmp_path / "out.m4a"))
+    assert code == 2
+    assert "out.m4a has '.m4a': export writes .mp3, .ogg, .flac, .wav" in out
+
+
+def test_export_all_writes_every_visible_session(session, tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("MEDITATE_PATH", str(session.parent))
+    out_dir = tmp_path / "exports"
+    out_dir.mkdir()
+    code, out = run("export", "--all", "-d", str(out_dir), "-j", "2", "--format", "ogg")
+    assert code == 0, out
+    names = sorted(p.name for p in out_dir.iterdir())
+    assert "practice.ogg" in names and "three-breaths.ogg" in names
+    assert not [n for n in names if n.startswith(".")]
+    for path in out_dir.iterdir():
+        assert ffprobe(path)["streams"][0]["codec_name"] == "vorbis"
+    code, out = run("export", "--all", "-d", str(out_dir))
+    assert code == 0  # mp3 this time: no clash with the ogg files
+    code, out = run("export", "--all", "-d", str(out_dir), "--format", "ogg")
+    assert code == 2 and "use --force to replace them" in out
+
+
+def long_session(tmp_path: Path) -> Path:
+    path = tmp_path / "long.yaml"
+    path.write_text(
+        "title: Long\nambient:\n  - sound: synth:ocean\nsteps:\n"
+        "  - bell: singing-bowl\n  - silence: 40m\n"
+    )
+    return path
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_an_interrupted_export_leaves_no_file_at_all(tmp_path, signum) -> None:
+    session = long_session(tmp_path)
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    process = subprocess.Popen(
+        [sys.executable, "-c", "from player.cli import main; main()", "export", str(session),
+         "-o", str(out_dir / "long.mp3")],
+        stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 20
+    while not any(out_dir.iterdir()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.5)
+    assert any(out_dir.iterdir()), "the export never started writing"
+    process.send_signal(signum)
+    _, stderr = process.communicate(timeout=20)
+    assert process.returncode == 130
+    assert "interrupted" in stderr and "Traceback" not in stderr
+    assert list(out_dir.iterdir()) == []
