@@ -8,8 +8,7 @@ STAMP := $(VENV)/.installed
 .PHONY: demo test lint format setup clean
 
 demo: setup
-	$(BIN)/meditate list
-	$(BIN)/meditate show three-breaths
+	$(BIN)/meditate demo
 
 test: setup
 	$(BIN)/python -m pytest
@@ -29,6 +28,7 @@ $(STAMP): pyproject.toml tools/bootstrap.sh
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m compileall -q player
 	touch $(STAMP)
 
 clean:

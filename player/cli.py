@@ -160,8 +160,52 @@ def schema() -> None:
     click.echo(json.dumps(session_schema(), indent=2))
 
 
+DEFAULT_SESSION = "grounding"
+
+
+def _default_session() -> Path:
+    import os
+
+    from .library import resolve
+
+    return resolve(os.environ.get("MEDITATE_DEFAULT") or DEFAULT_SESSION)
+
+
+def _render_options(no_ambient: bool, ambient_volume: float, no_bells: bool, **extra: Any) -> Any:
+    from .render import RenderOptions
+
+    return RenderOptions(
+        ambient=not no_ambient, ambient_offset_db=ambient_volume, bells=not no_bells, **extra
+    )
+
+
+def sound_options(command: Any) -> Any:
+    """The options that change what is heard, shared by play and export."""
+    options = [
+        click.option(
+            "--from",
+            "start_at",
+            metavar="CHAPTER|TIME",
+            help="Start part-way: a chapter title (or its start) or a time such as 4m30s.",
+        ),
+        click.option("--no-ambient", is_flag=True, help="Leave out the ambient beds."),
+        click.option(
+            "--ambient-volume",
+            type=DecibelsParam(-40, 20),
+            default=0.0,
+            metavar="DB",
+            help="Raise or lower every ambient bed by this many dB.",
+        ),
+        click.option("--no-bells", is_flag=True, help="Leave out the bells (silence instead)."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
 @main.command("export")
 @click.argument("session", type=SESSION, required=False)
+@sound_options
 @click.option(
     "-o",
     "--output",
@@ -198,12 +242,17 @@ def schema() -> None:
     type=DecibelsParam(-40, -5),
     default=-16.0,
     show_default=True,
-    help="Integrated loudness target in LUFS.",
+    metavar="LUFS",
+    help="Integrated loudness target.",
 )
 @click.option("--force", is_flag=True, help="Replace files that already exist.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress display.")
 def export_command(
     session: Path | None,
+    start_at: str | None,
+    no_ambient: bool,
+    ambient_volume: float,
+    no_bells: bool,
     output: Path | None,
     export_all: bool,
     directory: Path | None,
@@ -226,22 +275,23 @@ def export_command(
       meditate export --all -d ~/Music/meditations -j 2
     """
     from .atomic import install_sigterm_as_keyboardinterrupt
-    from .render import RenderOptions
 
     install_sigterm_as_keyboardinterrupt()
-    options = RenderOptions(loudness=loudness)
+    options = _render_options(no_ambient, ambient_volume, no_bells, loudness=loudness)
     show_progress = not quiet and sys.stderr.isatty()
     try:
         if export_all:
             if session is not None or output is not None:
                 raise click.UsageError("--all exports every session: give --dir, not a name or -o")
+            if start_at:
+                raise click.UsageError("--from applies to one session, not to --all")
             _export_all(
                 directory or Path.cwd(), fmt, jobs, bitrate, options, force, show_progress, quiet
             )
             return
         if session is None:
             raise click.UsageError("name a session to export, or use --all")
-        _export_one(session, output, bitrate, options, force, show_progress, quiet)
+        _export_one(session, output, start_at, bitrate, options, force, show_progress, quiet)
     except KeyboardInterrupt:
         click.echo("meditate: export interrupted; nothing was written", err=True)
         sys.exit(130)
@@ -250,6 +300,7 @@ def export_command(
 def _export_one(
     session: Path,
     output: Path | None,
+    start_at: str | None,
     bitrate: str,
     options: Any,
     force: bool,
@@ -259,17 +310,18 @@ def _export_one(
     from .export import export
     from .loader import load_session
     from .progress import frames_progress
-    from .timeline import compile_timeline
+    from .timeline import compile_timeline, locate
     from .units import format_clock
 
     timeline = compile_timeline(load_session(session))
+    start = locate(timeline, start_at) if start_at else 0
     target = output if output is not None else Path(f"{session.stem}.mp3")
-    with frames_progress(
-        timeline.length, f"Exporting {session.stem}", enabled=show_progress
-    ) as advance:
+    label = f"Exporting {session.stem}"
+    with frames_progress(timeline.length - start, label, enabled=show_progress) as advance:
         result = export(
-            timeline, target, options=options, bitrate=bitrate, force=force, progress=advance
-        )
+            timeline, target, options=options, bitrate=bitrate, force=force, start=start,
+            progress=advance,
+        )  # fmt: skip
     if not quiet:
         click.echo(
             f"Wrote {result.path} ({format_clock(result.seconds)}, {result.chapters} chapters)"
@@ -323,3 +375,88 @@ def _export_all(
 
 if __name__ == "__main__":
     main()
+
+
+@main.command()
+@click.argument("session", type=SESSION, required=False)
+@sound_options
+def play(
+    session: Path | None,
+    start_at: str | None,
+    no_ambient: bool,
+    ambient_volume: float,
+    no_bells: bool,
+) -> None:
+    """Play a session now: the default (grounding) when none is named.
+
+    On a terminal it shows the chapter, the words being spoken and the time,
+    and takes keys: space pauses, n or right arrow skips to the next chapter,
+    p or left arrow goes back, q quits. Ctrl-C stops and says how to resume.
+
+    \b
+    Example:
+      meditate play
+      meditate play heart-opening --from "Softening the walls"
+      meditate play grounding --from 4m --no-bells
+    """
+    from .atomic import install_sigterm_as_keyboardinterrupt
+    from .live import listen
+    from .loader import load_session
+    from .playback import PcmBuffer, Player, default_device, preroll_frames
+    from .render import Renderer
+    from .terminal import stdin_fd
+    from .timeline import compile_timeline, locate
+    from .units import format_clock
+
+    path = session or _default_session()
+    timeline = compile_timeline(load_session(path))
+    start = locate(timeline, start_at) if start_at else 0
+    options = _render_options(no_ambient, ambient_volume, no_bells)
+    buffer = PcmBuffer(Renderer(timeline, options))
+    player = Player(timeline, buffer, default_device(), preroll=preroll_frames(timeline.length))
+    install_sigterm_as_keyboardinterrupt()
+    out = click.get_text_stream("stdout")
+    if not out.isatty():
+        click.echo(f"Playing {timeline.session.title} ({format_clock(timeline.seconds)})")
+    import shutil
+
+    width = min(shutil.get_terminal_size((80, 24)).columns, 100)
+    outcome = listen(player, out=out, keys_fd=stdin_fd(), start=start, width=width)
+    buffer.close()
+    if outcome.completed:
+        click.echo(
+            f"Finished {timeline.session.title}. {format_clock(outcome.seconds)} of practice."
+        )
+        return
+    at = format_clock(outcome.position / 44100)
+    from .screen import chapter_title
+
+    chapter = chapter_title(timeline, outcome.position)
+    click.echo(f"Stopped in '{chapter}' at {at}. To go on: meditate play {path.stem} --from {at}")
+    if outcome.interrupted:
+        sys.exit(130)
+
+
+@main.command()
+def demo() -> None:
+    """Play the default session; without a sound card, export it to an MP3 here instead.
+
+    \b
+    Example:
+      meditate demo
+    """
+    from .playback import NoAudioDevice
+
+    context = click.get_current_context()
+    try:
+        context.invoke(play)
+    except NoAudioDevice as error:
+        path = _default_session()
+        target = Path(f"{path.stem}.mp3")
+        click.echo(f"meditate: {error}", err=True)
+        if target.exists():
+            click.echo(f"{target.resolve()} is already here: play it with any audio player.")
+            return
+        click.echo(f"Exporting {path.stem} to {target} instead, so you have something to hear.")
+        context.invoke(export_command, session=path, output=target)
+        click.echo(f"Listen to it: {target.resolve()}")

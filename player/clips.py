@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from math import gcd
 from pathlib import Path
 
 import numpy as np
@@ -49,12 +48,28 @@ def condition(samples: np.ndarray, sample_width: int, channels: int, rate: int) 
 
 
 def resample(frames: np.ndarray, rate: int) -> np.ndarray:
-    """Polyphase resampling with a proper anti-aliasing filter (pydub's is linear)."""
-    from scipy.signal import resample_poly
+    """To the master rate with ffmpeg's SoX resampler (pydub's own is linear interpolation)."""
+    import subprocess
 
-    common = gcd(rate, SAMPLE_RATE)
-    up, down = SAMPLE_RATE // common, rate // common
-    return resample_poly(frames, up, down, axis=0).astype(np.float32)
+    channels = frames.shape[1]
+    command = [
+        "ffmpeg", "-v", "error", "-nostdin",
+        "-f", "f32le", "-ar", str(rate), "-ac", str(channels), "-i", "pipe:0",
+        "-af", f"aresample={SAMPLE_RATE}:resampler=soxr:precision=28",
+        "-f", "f32le", "-ar", str(SAMPLE_RATE), "-ac", str(channels), "pipe:1",
+    ]  # fmt: skip
+    try:
+        done = subprocess.run(
+            command, input=np.ascontiguousarray(frames, "<f4").tobytes(), capture_output=True
+        )
+    except FileNotFoundError:
+        raise MeditateError(
+            "ffmpeg not found: install it (Debian: apt-get install ffmpeg)"
+        ) from None
+    if done.returncode != 0:
+        reason = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise MeditateError(f"resampling failed: {reason[-1] if reason else 'ffmpeg error'}")
+    return np.frombuffer(done.stdout, dtype="<f4").reshape(-1, channels)
 
 
 def _ffmpeg_reason(message: str) -> str:

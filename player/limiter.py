@@ -12,9 +12,27 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.ndimage import minimum_filter1d, uniform_filter1d
 
 from .audio_format import SAMPLE_RATE
+
+
+def sliding_min(values: np.ndarray, size: int) -> np.ndarray:
+    """out[i] = min(values[i : i + size]), by van Herk and Gil-Werman's prefix/suffix minima."""
+    count = len(values) - size + 1
+    blocks = -(-len(values) // size)
+    padded = np.full(blocks * size, np.inf)
+    padded[: len(values)] = values
+    rows = padded.reshape(blocks, size)
+    prefix = np.minimum.accumulate(rows, axis=1).ravel()
+    suffix = np.minimum.accumulate(rows[:, ::-1], axis=1)[:, ::-1].ravel()
+    return np.minimum(suffix[:count], prefix[size - 1 : size - 1 + count])
+
+
+def trailing_mean(values: np.ndarray, size: int) -> np.ndarray:
+    """out[i] = mean(values[i - size + 1 : i + 1]), the first value repeated before the start."""
+    padded = np.concatenate([np.full(size - 1, values[0]), values])
+    running = np.concatenate([[0.0], np.cumsum(padded)])
+    return (running[size:] - running[:-size]) / size
 
 
 @dataclass(frozen=True)
@@ -42,12 +60,10 @@ class Limiter:
         if float(peak.max(initial=0.0)) <= self.ceiling:
             return None
         need = np.minimum(1.0, self.ceiling / np.maximum(peak, 1e-12)).astype(np.float64)
-        span = self.hold + self.attack
-        # minimum over [n - hold, n + attack - 1]: a window of `span` samples, shifted forward
-        # scipy places a window of size s at [n - s//2 - origin, n - s//2 - origin + s - 1]
-        held = minimum_filter1d(need, size=span, origin=self.hold - span // 2, mode="nearest")
-        # mean over [n - attack + 1, n]
-        smooth = uniform_filter1d(
-            held, size=self.attack, origin=self.attack - 1 - self.attack // 2, mode="nearest"
+        # least need over [n - hold, n + attack - 1], the ends repeated beyond the edges
+        padded = np.concatenate(
+            [np.full(self.hold, need[0]), need, np.full(self.attack - 1, need[-1])]
         )
+        held = sliding_min(padded, self.hold + self.attack)
+        smooth = trailing_mean(held, self.attack)
         return np.minimum(smooth, 1.0).astype(np.float32)

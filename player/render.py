@@ -23,7 +23,13 @@ from .clips import decode
 from .dither import to_int16
 from .errors import MeditateError
 from .limiter import Limiter
-from .loudness import DEFAULT_TARGET_LUFS, db_to_gain, integrated_lufs, normalising_gain_db
+from .loudness import (
+    DEFAULT_TARGET_LUFS,
+    METER_VERSION,
+    db_to_gain,
+    integrated_lufs,
+    normalising_gain_db,
+)
 from .timeline import BedSpan, Event, EventKind, Timeline
 
 FRAME = 16384
@@ -284,9 +290,35 @@ def _bell(name: str) -> _Sound:
     from . import synth
     from .measure_cache import remembered
 
-    samples = synth.bell_sound(name)
-    key = f"bell:{name}:{getattr(synth, 'VERSION', 1)}"
+    version = getattr(synth, "VERSION", 1)
+    samples = _stored_bell(name, version)
+    key = f"bell:{name}:{version}:{METER_VERSION}"
     return _Sound(samples, remembered(key, lambda: integrated_lufs(samples)))
+
+
+def _stored_bell(name: str, version: int) -> np.ndarray:
+    """A built-in bell, synthesised once and then read from the cache folder (much quicker)."""
+    import os
+
+    from .paths import user_cache_dir
+    from .synth import bell_sound
+
+    path = user_cache_dir() / f"bell-{name}-v{version}.npy"
+    try:
+        stored = np.load(path, allow_pickle=False)
+        if stored.dtype == np.float32 and stored.ndim == 2 and stored.shape[1] == 2:
+            return stored
+    except (OSError, ValueError):
+        pass
+    samples = bell_sound(name)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.npy")
+        np.save(temporary, samples, allow_pickle=False)
+        os.replace(temporary, path)
+    except OSError:
+        pass
+    return samples
 
 
 def _synth_loudness(
@@ -300,7 +332,7 @@ def _synth_loudness(
     from . import synth
     from .measure_cache import remembered
 
-    key = f"synth:{name}:{seed}:{pitch}:{beat}:{getattr(synth, 'VERSION', 1)}"
+    key = f"synth:{name}:{seed}:{pitch}:{beat}:{getattr(synth, 'VERSION', 1)}:{METER_VERSION}"
     return remembered(key, lambda: integrated_lufs(render(0, 30 * SAMPLE_RATE)))
 
 

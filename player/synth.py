@@ -4,6 +4,8 @@ Every ambient source is computed in fixed chunks of CHUNK_FRAMES frames aligned 
 position 0; chunk k depends on nothing but the source's parameters and k. `render(start, length)`
 only copies slices of chunks, so any split of a range gives bit-identical samples, and playback
 that starts in the middle of a session matches an export from the start sample for sample.
+
+Only numpy is used: importing this module must stay quick, since playback starts within 0.3 s.
 """
 
 from __future__ import annotations
@@ -16,7 +18,6 @@ from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
 import numpy as np
-from scipy import signal
 
 from player.audio_format import SAMPLE_RATE
 from player.catalog import BELL_SECONDS, DRONE_DEFAULT_PITCH_HZ, SYNTHS
@@ -280,12 +281,44 @@ class Ocean(ChunkedSource):
         return body + wash
 
 
+# -- filtering of short bursts
+
+
+def _butterworth(bursts: np.ndarray, low_hz: float | None, high_hz: float) -> np.ndarray:
+    """Bursts (time on the last axis) through a second-order Butterworth filter.
+
+    A low-pass at high_hz, or with low_hz a band-pass between the two: the digital filters
+    that scipy.signal.butter(2, ...) designs (bilinear transform, pre-warped corners), applied
+    causally, with their phase, by one FFT. Each burst must have died away before its end:
+    it is zero-padded to at least twice its length, so the filter's ringing cannot wrap around.
+    """
+    frames = bursts.shape[-1]
+    size = 1 << (2 * frames - 1).bit_length()
+    # the bilinear transform s = (1 - 1/z) / (1 + 1/z) on the unit circle, as u / v; its usual
+    # factor 2 * SAMPLE_RATE cancels, as the corners are pre-warped on the same scale
+    delay = np.exp(-2j * np.pi * np.fft.rfftfreq(size))
+    u, v = 1 - delay, 1 + delay
+    high = math.tan(math.pi * high_hz / SAMPLE_RATE)
+    if low_hz is None:
+        # H(s) = w^2 / (s^2 + sqrt(2) w s + w^2)
+        lowpass = high * v
+        response = lowpass**2 / (u**2 + math.sqrt(2) * u * lowpass + lowpass**2)
+    else:
+        # the low-pass prototype at s -> (s^2 + w_low w_high) / ((w_high - w_low) s)
+        low = math.tan(math.pi * low_hz / SAMPLE_RATE)
+        centre = u**2 + low * high * v**2
+        width = (high - low) * u * v
+        response = width**2 / (centre**2 + math.sqrt(2) * centre * width + width**2)
+    return np.fft.irfft(np.fft.rfft(bursts, size) * response, size)[..., :frames]
+
+
 # -- rain
 
 _RAIN_BED = Spectrum(exponent=0.8, low_cut_hz=500.0, high_cut_hz=11000.0)
 _DROPLETS_PER_SECOND = 14.0
 _DROPLET_FRAMES = round(0.06 * SAMPLE_RATE)
 _DROPLET_KINDS = 24
+_DROPLET_TICK_BAND_HZ = (2000.0, 7000.0)
 
 
 @functools.lru_cache(maxsize=1)
@@ -302,9 +335,8 @@ def _droplet_bank() -> np.ndarray:
         glide = 0.006
         phase = pitch * ((1 + rise) * t - rise * glide * (1 - np.exp(-t / glide)))
         tone = np.sin(2 * np.pi * phase)
-        tick = signal.sosfilt(
-            signal.butter(2, (2000.0, 7000.0), "bandpass", fs=SAMPLE_RATE, output="sos"),
-            rng.standard_normal(_DROPLET_FRAMES) * np.exp(-t / 0.0015),
+        tick = _butterworth(
+            rng.standard_normal(_DROPLET_FRAMES) * np.exp(-t / 0.0015), *_DROPLET_TICK_BAND_HZ
         )
         attack = 1 - np.exp(-t / 0.0004)
         shape = attack * np.exp(-t / decay) * (tone + 0.4 * tick / np.max(np.abs(tick)))
@@ -544,6 +576,8 @@ BELL_MODELS: dict[str, BellModel] = {
 }
 
 _BELL_FADE_SECONDS = 0.25
+#: The mallet noise lasts this many of its decay times (e^-40 is far below float32 resolution).
+_STRIKE_DECAYS = 40
 
 
 def bell_sound(name: str) -> np.ndarray:
@@ -570,7 +604,8 @@ def _bell(name: str) -> np.ndarray:
         if partial.twin_amplitude:
             twin = np.sin(2 * np.pi * (freq + partial.beat_hz) * t)
             out += _panned(partial.twin_amplitude * envelope * twin, -partial.pan)
-    out += _strike(model, t)
+    strike = _strike(model, frames)
+    out[:, : strike.shape[1]] += strike
     fade = round(_BELL_FADE_SECONDS * SAMPLE_RATE)
     out[:, -fade:] *= 0.5 + 0.5 * np.cos(np.linspace(0.0, np.pi, fade))
     out *= BELL_PEAK / np.max(np.abs(out))
@@ -584,11 +619,19 @@ def _panned(mono: np.ndarray, pan: float) -> np.ndarray:
     return np.stack((mono * math.cos(angle), mono * math.sin(angle))) * math.sqrt(2)
 
 
-def _strike(model: BellModel, t: np.ndarray) -> np.ndarray:
-    """The mallet's contact noise: a few milliseconds of low-passed noise, fixed per bell."""
+def _strike(model: BellModel, frames: int) -> np.ndarray:
+    """The mallet's contact noise: a few milliseconds of low-passed noise, fixed per bell.
+
+    Shaped (2, n) for the first n <= frames frames of the bell; it is silent after them.
+    """
     rng = np.random.default_rng(round(model.fundamental_hz * 10))
-    burst = rng.standard_normal((2, t.size)) * (1 - np.exp(-t / 0.0003))
+    size = min(frames, round(_STRIKE_DECAYS * model.strike_decay_s * SAMPLE_RATE))
+    t = np.arange(size) / SAMPLE_RATE
+    # noise is drawn for the whole bell, as it always has been, so each strike stays the same
+    burst = rng.standard_normal((2, frames))[:, :size] * (1 - np.exp(-t / 0.0003))
     burst *= np.exp(-t / model.strike_decay_s)
-    sos = signal.butter(2, model.strike_cutoff_hz, fs=SAMPLE_RATE, output="sos")
-    burst = signal.sosfilt(sos, burst, axis=-1)
+    burst = _butterworth(burst, None, model.strike_cutoff_hz)
+    # the burst starts at zero, so the causal filter's first output is exactly zero too, but
+    # the FFT leaves rounding there; restore it, so that the bell starts from true silence
+    burst[:, 0] = 0.0
     return model.strike_level * burst / np.max(np.abs(burst))

@@ -154,3 +154,32 @@ def _bed_span(bed: AmbientBed, chapters: tuple[ChapterMark, ...], length: int) -
         scale = span / (fade_in + fade_out)
         fade_in, fade_out = int(fade_in * scale), int(fade_out * scale)
     return BedSpan(bed, start, end, bed.volume_db, fade_in, fade_out, bed.duck_db)
+
+
+def locate(timeline: Timeline, reference: str) -> int:
+    """The frame a listener means by a chapter title (or its start) or a time like 4m30s."""
+    from .errors import MeditateError
+    from .units import parse_duration
+
+    try:
+        seconds = parse_duration(reference)
+    except ValueError:
+        pass
+    else:
+        frame = seconds_to_frames(seconds)
+        if frame >= timeline.length:
+            raise MeditateError(
+                f"--from {reference}: the session is only {timeline.seconds:.0f} s long"
+            )
+        return frame
+    wanted = reference.strip().casefold()
+    for mark in timeline.chapters:
+        if mark.title.casefold() == wanted:
+            return mark.start
+    starting = [m for m in timeline.chapters if m.title.casefold().startswith(wanted)]
+    if len(starting) == 1:
+        return starting[0].start
+    titles = ", ".join(f"'{m.title}'" for m in timeline.chapters) or "none"
+    raise MeditateError(
+        f"--from {reference}: no chapter of that name and not a time (chapters: {titles})"
+    )

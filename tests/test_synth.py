@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import subprocess
+import sys
 
 import numpy as np
 import pyloudnorm
@@ -45,6 +47,15 @@ def peak_frequency(mono: np.ndarray, low: float = 20.0, high: float = 20000.0) -
     freqs = np.fft.rfftfreq(len(mono), 1 / SR)
     band = (freqs >= low) & (freqs <= high)
     return float(freqs[band][np.argmax(spectrum[band])])
+
+
+# -- import cost
+
+
+def test_importing_synth_does_not_import_scipy() -> None:
+    # scipy.signal alone takes longer to import than playback may take to start
+    code = "import player.synth, sys; sys.exit('scipy' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
 
 
 # -- the factory

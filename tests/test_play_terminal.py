@@ -1,0 +1,134 @@
+"""The live display and keys, run under a real pseudo-terminal; the terminal is always restored.
+
+Sound goes to MEDITATE_DEVICE=silent, a device that keeps real time without a sound card.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pty
+import re
+import select
+import sys
+import termios
+import time
+from pathlib import Path
+
+import pytest
+
+SESSION = """
+title: Keys Test
+steps:
+  - chapter: First
+  - silence: 6s
+  - chapter: Second
+  - silence: 6s
+  - chapter: Third
+  - silence: 6s
+"""
+ANSI = re.compile(rb"\x1b\[[0-9;?]*[A-Za-z]")
+
+
+class Terminal:
+    """A child process on a pseudo-terminal: type keys, read what it shows."""
+
+    def __init__(self, args: list[str], env: dict[str, str]) -> None:
+        pid, fd = pty.fork()
+        if pid == 0:  # the child
+            os.execvpe(args[0], args, env)
+        self.pid, self.fd = pid, fd
+        self.raw = b""
+        self.initial = termios.tcgetattr(fd)
+
+    def read_until(self, text: str, timeout: float = 15.0) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            screen = ANSI.sub(b"", self.raw).decode("utf-8", "replace")
+            if text in screen:
+                return screen
+            ready, _, _ = select.select([self.fd], [], [], 0.05)
+            if ready:
+                try:
+                    self.raw += os.read(self.fd, 65536)
+                except OSError:
+                    break
+        raise AssertionError(f"{text!r} never appeared; screen was:\n{screen[-2000:]}")
+
+    def type(self, keys: str | bytes) -> None:
+        os.write(self.fd, keys.encode() if isinstance(keys, str) else keys)
+
+    def finish(self, timeout: float = 15.0) -> int:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                if select.select([self.fd], [], [], 0.1)[0]:
+                    with contextlib.suppress(OSError):
+                        self.raw += os.read(self.fd, 65536)
+                return os.waitstatus_to_exitcode(status)
+            try:
+                if select.select([self.fd], [], [], 0.05)[0]:
+                    self.raw += os.read(self.fd, 65536)
+            except OSError:
+                pass
+        os.kill(self.pid, 9)
+        raise AssertionError("the player did not exit")
+
+    def restored(self) -> bool:
+        lflag = termios.tcgetattr(self.fd)[3]
+        was = self.initial[3]
+        keys = termios.ICANON | termios.ECHO
+        return (lflag & keys) == (was & keys) and self.raw.rstrip().endswith(
+            b"\x1b[?25h" + self.raw.rstrip().split(b"\x1b[?25h")[-1]
+        )
+
+
+@pytest.fixture
+def terminal(write_session, tmp_path: Path):
+    session = write_session(SESSION)
+    env = {**os.environ, "MEDITATE_DEVICE": "silent", "COLUMNS": "80", "LINES": "24"}
+    args = [sys.executable, "-c", "import sys; from player.cli import main; sys.exit(main())"]
+    return lambda *extra: Terminal([*args, "play", str(session), *extra], env)
+
+
+def test_the_display_shows_title_chapter_and_time_and_keys_work(terminal) -> None:
+    term = terminal()
+    screen = term.read_until("Chapter 1/3: First")
+    assert "Keys Test" in screen and "space pause" in screen
+    term.type(" ")
+    term.read_until("paused")
+    term.type(" ")
+    term.type("n")
+    term.read_until("Chapter 2/3: Second")
+    term.type("\x1b[C")  # right arrow
+    term.read_until("Chapter 3/3: Third")
+    term.type("p")  # just started: back to the previous chapter
+    term.read_until("Chapter 2/3: Second", timeout=5)
+    term.type("q")
+    assert term.finish() == 0
+    screen = ANSI.sub(b"", term.raw).decode()
+    assert "Stopped in 'Second' at 0:0" in screen
+    assert "To go on: meditate play session --from 0:0" in screen
+    assert term.restored()
+
+
+def test_ctrl_c_stops_restores_the_terminal_and_says_how_to_resume(terminal) -> None:
+    term = terminal("--from", "Second")
+    term.read_until("Chapter 2/3: Second")
+    started = time.monotonic()
+    term.type(b"\x03")
+    assert term.finish() == 130
+    assert time.monotonic() - started < 2.0
+    screen = ANSI.sub(b"", term.raw).decode()
+    assert re.search(
+        r"Stopped in 'Second' at 0:\d\d\. To go on: meditate play session --from", screen
+    )
+    assert term.restored()
+
+
+def test_it_plays_to_the_end_and_says_so(terminal) -> None:
+    term = terminal("--from", "Third")
+    assert term.finish(timeout=20) == 0
+    assert "Finished Keys Test." in ANSI.sub(b"", term.raw).decode()
+    assert term.restored()

@@ -1,0 +1,125 @@
+"""Pause, resume, skip and back, with a fake device and a fake clock at the device edge."""
+
+from __future__ import annotations
+
+import pytest
+
+from player.audio_format import SAMPLE_RATE
+from player.loader import load_session
+from player.playback import ClockDevice, PcmBuffer, Player
+from player.render import Renderer, RenderOptions
+from player.timeline import compile_timeline
+
+SESSION = """
+title: Chapters
+steps:
+  - silence: 10s
+  - chapter: One
+  - silence: 20s
+  - chapter: Two
+  - silence: 20s
+  - chapter: Three
+  - silence: 20s
+"""
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+class RecordingDevice(ClockDevice):
+    """Remembers where each play started in the buffer."""
+
+    def __init__(self, clock: FakeClock, length: int) -> None:
+        super().__init__(clock)
+        self.length = length
+        self.starts: list[int] = []
+
+    def play(self, pcm):
+        self.starts.append(self.length - len(pcm) // 4)
+        return super().play(pcm)
+
+
+@pytest.fixture
+def player(write_session):
+    timeline = compile_timeline(load_session(write_session(SESSION)))
+    clock = FakeClock()
+    buffer = PcmBuffer(Renderer(timeline, RenderOptions(ambient=False)))
+    device = RecordingDevice(clock, timeline.length)
+    player = Player(timeline, buffer, device, clock=clock, preroll=SAMPLE_RATE)
+    player.start(0)
+    yield player
+    player.stop()
+    buffer.close()
+
+
+def seconds(player: Player) -> float:
+    return player.position() / SAMPLE_RATE
+
+
+def test_position_follows_the_clock_while_playing(player) -> None:
+    player.clock.advance(12.5)
+    assert player.position() == round(12.5 * SAMPLE_RATE)
+    assert player.chapter_index() == 0
+
+
+def test_pause_holds_the_position_and_resume_goes_on_from_it(player) -> None:
+    player.clock.advance(7.0)
+    player.toggle_pause()
+    player.clock.advance(100.0)
+    assert seconds(player) == 7.0 and player.paused
+    player.toggle_pause()
+    assert player.device.starts[-1] == 7 * SAMPLE_RATE
+    player.clock.advance(3.0)
+    assert seconds(player) == 10.0
+    assert player.listened_seconds() == pytest.approx(10.0)
+
+
+def test_next_goes_to_the_start_of_the_next_chapter(player) -> None:
+    player.clock.advance(15.0)
+    player.next_chapter()
+    assert seconds(player) == 30.0 and player.device.starts[-1] == 30 * SAMPLE_RATE
+    player.next_chapter()
+    assert seconds(player) == 50.0
+    player.next_chapter()  # past the last chapter: the end
+    assert player.finished()
+
+
+def test_back_restarts_the_chapter_when_more_than_3_s_in(player) -> None:
+    player.clock.advance(35.0)  # 5 s into chapter Two
+    player.previous_chapter()
+    assert seconds(player) == 30.0
+
+
+def test_back_goes_to_the_previous_chapter_when_just_started(player) -> None:
+    player.clock.advance(32.0)  # 2 s into chapter Two
+    player.previous_chapter()
+    assert seconds(player) == 10.0
+    player.clock.advance(1.0)
+    player.previous_chapter()  # 1 s into the first chapter: the very start
+    assert seconds(player) == 0.0
+
+
+def test_skipping_while_paused_stays_paused(player) -> None:
+    player.clock.advance(5.0)
+    player.toggle_pause()
+    plays = len(player.device.starts)
+    player.next_chapter()
+    player.clock.advance(30.0)
+    assert seconds(player) == 10.0 and len(player.device.starts) == plays
+    player.toggle_pause()
+    assert player.device.starts[-1] == 10 * SAMPLE_RATE
+
+
+def test_it_finishes_when_the_sound_has_played_out(player) -> None:
+    player.clock.advance(69.9)
+    assert not player.finished()
+    player.clock.advance(0.2)
+    assert player.finished()
