@@ -230,3 +230,34 @@ def test_an_interrupted_export_leaves_no_file_at_all(tmp_path, signum) -> None:
     assert process.returncode == 130
     assert "interrupted" in stderr and "Traceback" not in stderr
     assert list(out_dir.iterdir()) == []
+
+
+def test_bitrate_sets_the_mp3_bit_rate(session, tmp_path) -> None:
+    target = tmp_path / "rich.mp3"
+    assert run("export", str(session), "-o", str(target), "--bitrate", "192k", "-q")[0] == 0
+    stream = ffprobe(target)["streams"][0]
+    assert int(stream["bit_rate"]) == 192000
+    code, out = run("export", str(session), "-o", str(tmp_path / "x.mp3"), "--bitrate", "loud")
+    assert code == 2 and "expected a bit rate from 32k to 320k" in out
+
+
+def test_a_bell_can_be_any_sound_file(session, tmp_path) -> None:
+    speech_clip(tmp_path / "gong.wav", 3.0)
+    session.write_text(session.read_text().replace("  - bell: chime\n", "  - bell: gong.wav\n", 1))
+    data = shown(session)
+    assert data["events"][0]["kind"] == "bell"
+    assert data["events"][0]["duration"] == pytest.approx(3.0, abs=0.001)
+    target = tmp_path / "gong.wav.mp3"
+    assert run("export", str(session), "-o", str(target), "-q")[0] == 0
+
+
+def test_export_from_a_chapter_shifts_the_chapters(session, tmp_path) -> None:
+    target = tmp_path / "part.mp3"
+    code, _ = run("export", str(session), "-o", str(target), "--from", "Breathing", "-q")
+    assert code == 0
+    expected = shown(session)
+    start = expected["chapters"][1]["start"]
+    probe = ffprobe(target)
+    assert abs(float(probe["format"]["duration"]) - (expected["duration"] - start)) < 0.05
+    titles = [c.title for c in read_tags(target).chapters]
+    assert titles == ["Breathing", "Closing"]
