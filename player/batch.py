@@ -29,7 +29,12 @@ class BatchOutcome:
 
 
 def plan(
-    sessions: list[tuple[str, Path]], folder: Path, suffix: str, *, force: bool
+    sessions: list[tuple[str, Path]],
+    folder: Path,
+    suffix: str,
+    *,
+    force: bool,
+    length: float | None = None,
 ) -> tuple[list[BatchItem], list[str]]:
     """What to write where, and the problems of sessions that cannot be exported.
 
@@ -42,9 +47,12 @@ def plan(
     problems: list[str] = []
     for name, path in sessions:
         try:
-            timeline = compile_timeline(load_session(path))
+            timeline = compile_timeline(load_session(path), length)
         except SessionError as error:
             problems.extend(str(p) for p in error.problems)
+            continue
+        except MeditateError as error:
+            problems.append(f"{name}: {error}")
             continue
         items.append(BatchItem(name, path, folder / f"{name}{suffix}", timeline.length))
     existing = [item.target for item in items if item.target.exists()]
@@ -65,6 +73,7 @@ def run(
     force: bool,
     progress: Callable[[int], None],
     finished: Callable[[BatchOutcome], None],
+    length: float | None = None,
 ) -> list[BatchOutcome]:
     """Export every item, `jobs` at a time. Ctrl-C or SIGTERM stops all, leaving no partials."""
     context = multiprocessing.get_context("spawn")
@@ -73,7 +82,8 @@ def run(
     pool = context.Pool(jobs, initializer=_start_worker, initargs=(frames,))
     try:
         pending = {
-            pool.apply_async(_export_item, (item, options, bitrate, force)): item for item in items
+            pool.apply_async(_export_item, (item, options, bitrate, force, length)): item
+            for item in items
         }
         while pending:
             _drain(frames, progress, wait=True)
@@ -111,7 +121,9 @@ def _start_worker(frames: multiprocessing.Queue[int]) -> None:
     install_sigterm_as_keyboardinterrupt()
 
 
-def _export_item(item: BatchItem, options: RenderOptions, bitrate: str, force: bool) -> str | None:
+def _export_item(
+    item: BatchItem, options: RenderOptions, bitrate: str, force: bool, length: float | None
+) -> str | None:
     """Runs in a worker: the error message, or None when the file was written."""
     from .export import export
     from .loader import load_session
@@ -120,7 +132,7 @@ def _export_item(item: BatchItem, options: RenderOptions, bitrate: str, force: b
     assert _worker_frames is not None
     report = _worker_frames.put
     try:
-        timeline = compile_timeline(load_session(item.session))
+        timeline = compile_timeline(load_session(item.session), length)
         export(
             timeline, item.target, options=options, bitrate=bitrate, force=force, progress=report
         )

@@ -11,7 +11,7 @@ import click
 
 from . import __version__
 from .errors import MeditateError
-from .params import BITRATE, SESSION, DecibelsParam
+from .params import BITRATE, DURATION, SESSION, DecibelsParam
 
 EXIT_USER_ERROR = 2
 
@@ -86,21 +86,35 @@ def list_command(as_json: bool) -> None:
 @main.command()
 @click.argument("session", type=SESSION)
 @click.option("--json", "as_json", is_flag=True, help="Print the timeline as JSON.")
-def show(session: Path, as_json: bool) -> None:
+@click.option(
+    "--plot",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Also draw the session to a PNG: loudness, what sounds when, chapters, beds.",
+)
+@click.option("--length", type=DURATION, help="Show it stretched or shrunk to this length.")
+def show(session: Path, as_json: bool, plot: Path | None, length: float | None) -> None:
     """Show a session's timeline: chapters, steps with start times and narration text.
 
     \b
     Example:
       meditate show grounding
       meditate show ./my-session.yaml --json
+      meditate show heart-opening --plot heart-opening.png
     """
     from .loader import load_session
     from .probe import save_cache
     from .report import show_text, timeline_json
     from .timeline import compile_timeline
 
-    timeline = compile_timeline(load_session(session))
+    timeline = compile_timeline(load_session(session), length)
     save_cache()
+    if plot is not None:
+        from .plot import draw
+        from .render import Renderer
+
+        if plot.exists():
+            raise MeditateError(f"{plot} exists: choose another name or remove it")
+        draw(timeline, Renderer(timeline), plot)
     if as_json:
         click.echo(json.dumps(timeline_json(session.stem, timeline), indent=2))
     else:
@@ -123,7 +137,7 @@ def check(sessions: tuple[Path, ...]) -> None:
     from .library import discover
     from .loader import SessionError, load_session
     from .probe import save_cache
-    from .report import display_path
+    from .report import display_path, draft_warnings
     from .timeline import compile_timeline
     from .units import format_clock
 
@@ -139,6 +153,8 @@ def check(sessions: tuple[Path, ...]) -> None:
         else:
             where = display_path(path)
             click.echo(f"ok  {path.stem}  ({format_clock(timeline.seconds)}, {where})")
+            for warning in draft_warnings(timeline.session):
+                click.echo(warning, err=True)
     save_cache()
     noun = "session" if len(paths) == 1 else "sessions"
     if failed:
@@ -197,6 +213,11 @@ def sound_options(command: Any) -> Any:
             help="Raise or lower every ambient bed by this many dB.",
         ),
         click.option("--no-bells", is_flag=True, help="Leave out the bells (silence instead)."),
+        click.option(
+            "--length",
+            type=DURATION,
+            help="Make the session last this long (e.g. 10m) by stretching its flexible silences.",
+        ),
     ]
     for option in reversed(options):
         command = option(command)
@@ -253,6 +274,7 @@ def export_command(
     no_ambient: bool,
     ambient_volume: float,
     no_bells: bool,
+    length: float | None,
     output: Path | None,
     export_all: bool,
     directory: Path | None,
@@ -286,12 +308,15 @@ def export_command(
             if start_at:
                 raise click.UsageError("--from applies to one session, not to --all")
             _export_all(
-                directory or Path.cwd(), fmt, jobs, bitrate, options, force, show_progress, quiet
-            )
+                directory or Path.cwd(), fmt, jobs, bitrate, options, force, show_progress, quiet,
+                length,
+            )  # fmt: skip
             return
         if session is None:
             raise click.UsageError("name a session to export, or use --all")
-        _export_one(session, output, start_at, bitrate, options, force, show_progress, quiet)
+        _export_one(
+            session, output, start_at, length, bitrate, options, force, show_progress, quiet
+        )
     except KeyboardInterrupt:
         click.echo("meditate: export interrupted; nothing was written", err=True)
         sys.exit(130)
@@ -301,6 +326,7 @@ def _export_one(
     session: Path,
     output: Path | None,
     start_at: str | None,
+    length: float | None,
     bitrate: str,
     options: Any,
     force: bool,
@@ -313,7 +339,7 @@ def _export_one(
     from .timeline import compile_timeline, locate
     from .units import format_clock
 
-    timeline = compile_timeline(load_session(session))
+    timeline = compile_timeline(load_session(session), length)
     start = locate(timeline, start_at) if start_at else 0
     target = output if output is not None else Path(f"{session.stem}.mp3")
     label = f"Exporting {session.stem}"
@@ -337,6 +363,7 @@ def _export_all(
     force: bool,
     show_progress: bool,
     quiet: bool,
+    length: float | None,
 ) -> None:
     import os
 
@@ -347,7 +374,7 @@ def _export_all(
     if not directory.is_dir():
         raise MeditateError(f"folder {directory} does not exist: create it first")
     entries = [(entry.name, entry.path) for entry in discover()]
-    items, problems = batch.plan(entries, directory, f".{fmt}", force=force)
+    items, problems = batch.plan(entries, directory, f".{fmt}", force=force, length=length)
     for problem in problems:
         click.echo(problem, err=True)
     workers = jobs or os.cpu_count() or 1
@@ -363,7 +390,7 @@ def _export_all(
     with frames_progress(total, label, enabled=show_progress) as advance:
         outcomes = batch.run(
             items, jobs=workers, options=options, bitrate=bitrate, force=force,
-            progress=advance, finished=finished,
+            progress=advance, finished=finished, length=length,
         )  # fmt: skip
     failed = [o for o in outcomes if o.error]
     if not quiet:
@@ -380,12 +407,15 @@ if __name__ == "__main__":
 @main.command()
 @click.argument("session", type=SESSION, required=False)
 @sound_options
+@click.option("--no-log", is_flag=True, help="Do not record this sitting in the practice log.")
 def play(
     session: Path | None,
     start_at: str | None,
     no_ambient: bool,
     ambient_volume: float,
     no_bells: bool,
+    length: float | None,
+    no_log: bool,
 ) -> None:
     """Play a session now: the default (grounding) when none is named.
 
@@ -409,7 +439,7 @@ def play(
     from .units import format_clock
 
     path = session or _default_session()
-    timeline = compile_timeline(load_session(path))
+    timeline = compile_timeline(load_session(path), length)
     start = locate(timeline, start_at) if start_at else 0
     options = _render_options(no_ambient, ambient_volume, no_bells)
     buffer = PcmBuffer(Renderer(timeline, options))
@@ -421,8 +451,13 @@ def play(
     import shutil
 
     width = min(shutil.get_terminal_size((80, 24)).columns, 100)
+    from .clock import now
+
+    began = now()
     outcome = listen(player, out=out, keys_fd=stdin_fd(), start=start, width=width)
     buffer.close()
+    if not no_log:
+        _log_sitting(path.stem, timeline.session.title, began, outcome)
     if outcome.completed:
         click.echo(
             f"Finished {timeline.session.title}. {format_clock(outcome.seconds)} of practice."
@@ -435,6 +470,17 @@ def play(
     click.echo(f"Stopped in '{chapter}' at {at}. To go on: meditate play {path.stem} --from {at}")
     if outcome.interrupted:
         sys.exit(130)
+
+
+def _log_sitting(name: str, title: str, began: Any, outcome: Any) -> None:
+    from .history import Sitting, record, worth_logging
+    from .paths import history_path
+
+    if worth_logging(outcome.seconds, outcome.completed):
+        try:
+            record(history_path(), Sitting(began, name, title, outcome.seconds, outcome.completed))
+        except MeditateError as error:
+            click.echo(f"meditate: not logged: {error}", err=True)
 
 
 @main.command()
@@ -460,3 +506,86 @@ def demo() -> None:
         click.echo(f"Exporting {path.stem} to {target} instead, so you have something to hear.")
         context.invoke(export_command, session=path, output=target)
         click.echo(f"Listen to it: {target.resolve()}")
+
+
+@main.command()
+@click.argument("name")
+def new(name: str) -> None:
+    """Start a new session of your own from a commented template.
+
+    It is written to your sessions folder and plays at once: its narration is
+    text, spoken by espeak-ng until you record your own. An existing file is
+    never replaced.
+
+    \b
+    Example:
+      meditate new evening-calm
+      meditate play evening-calm
+    """
+    from .paths import user_sessions_dir
+    from .starter import create_session
+
+    path = create_session(name, user_sessions_dir())
+    click.echo(str(path))
+    click.echo(f"Listen: meditate play {name}    Edit: {path}")
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the log and totals as JSON.")
+@click.option(
+    "-n",
+    "--recent",
+    type=click.IntRange(1, 1000),
+    default=10,
+    show_default=True,
+    help="How many recent sittings to show.",
+)
+def history(as_json: bool, recent: int) -> None:
+    """Show your practice: recent sittings, total minutes and streaks of days.
+
+    Every play that reaches its end, or that you stop after at least a minute,
+    is logged (unless you play with --no-log).
+
+    \b
+    Example:
+      meditate history
+      meditate history --json
+    """
+    from .clock import now
+    from .history import read, summarise
+    from .paths import history_path
+    from .units import format_clock
+
+    practice = summarise(read(history_path()), now().date(), recent)
+    if as_json:
+        data = {
+            "sittings": practice.sittings,
+            "minutes": round(practice.minutes, 1),
+            "current_streak": practice.current_streak,
+            "longest_streak": practice.longest_streak,
+            "recent": [
+                {
+                    "started": s.started.isoformat(timespec="seconds"),
+                    "session": s.session,
+                    "title": s.title,
+                    "minutes": round(s.seconds / 60, 1),
+                    "completed": s.completed,
+                }
+                for s in practice.recent
+            ],
+        }
+        click.echo(json.dumps(data, indent=2))
+        return
+    if not practice.sittings:
+        click.echo("No sittings yet. Begin with: meditate play")
+        return
+    click.echo("Recent sittings:")
+    for s in practice.recent:
+        state = "completed" if s.completed else "stopped"
+        when = s.started.strftime("%Y-%m-%d %H:%M")
+        click.echo(f"  {when}  {s.title[:40]:40}  {format_clock(s.seconds):>7}  {state}")
+    days = "day" if practice.current_streak == 1 else "days"
+    click.echo(
+        f"Total: {practice.minutes:.0f} minutes in {practice.sittings} sittings. "
+        f"Streak: {practice.current_streak} {days} (longest {practice.longest_streak})."
+    )

@@ -10,6 +10,7 @@ import difflib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -28,6 +29,7 @@ from .session import (
     Session,
     Silence,
     Step,
+    flatten,
 )
 from .session_format import (
     AMBIENT_FIELDS,
@@ -44,8 +46,12 @@ from .session_format import (
     MAX_SESSION_SECONDS,
     SESSION_FIELDS,
     STEP_FIELDS,
+    VOICE_FIELDS,
     Field,
 )
+
+if TYPE_CHECKING:
+    from .speech import Voice
 from .units import format_clock, parse_decibels, parse_duration
 
 _YAML = "tag:yaml.org,2002:"
@@ -171,6 +177,7 @@ class _Checker:
         self.problems: list[Problem] = []
         self.budget = _NODE_BUDGET
         self.chapter_titles: list[str] = []
+        self.voice: Voice | None = None  # for narration drafted from text
 
     # -- reporting
 
@@ -214,6 +221,8 @@ class _Checker:
         if "version" in fields:
             self.version(fields["version"])
         title = self.text(fields.get("title"))
+        if "voice" in fields:
+            self.voice = self.voice_settings(fields["voice"])
         steps_node = fields.get("steps")
         steps = self.steps(steps_node, depth=0) if steps_node is not None else ()
         ambient_node = fields.get("ambient")
@@ -432,6 +441,8 @@ class _Checker:
             return None
         keys = [k.value for k, _ in node.value if isinstance(k, ScalarNode)]
         kinds = [k for k in keys if k in STEP_FIELDS]
+        if not kinds and "text" in keys:
+            kinds = ["narration"]  # text alone is narration to be spoken as a draft
         if not kinds:
             first = next((k for k, _ in node.value), node)
             word = keys[0] if keys else ""
@@ -456,13 +467,25 @@ class _Checker:
         return build(node, fields, depth)
 
     def _narration(self, node: Node, fields: dict[str, Node], depth: int) -> Step | None:
-        clip_node = fields["narration"]
-        clip = self.file_field(clip_node, AUDIO_SUFFIXES, "narration clip")
-        seconds = self.audio_length(clip_node, clip, "narration clip") if clip else None
+        clip_node = fields.get("narration")
         text = self.text(fields.get("text"))
         volume = self.decibels(fields.get("volume"), 0.0)
         fade_in = self.duration(fields.get("fade_in"), 0.0)
         fade_out = self.duration(fields.get("fade_out"), 0.0)
+        draft = clip_node is None or (
+            isinstance(clip_node, ScalarNode) and clip_node.tag == _YAML + "null"
+        )
+        if draft:
+            if text is None:
+                if "text" not in fields:
+                    self.fail(node, "narration needs a clip (narration: FILE) or text to speak")
+                return None
+            clip = self.spoken(node, text)
+            seconds = self.audio_length(node, clip, "spoken draft") if clip else None
+        else:
+            assert clip_node is not None
+            clip = self.file_field(clip_node, AUDIO_SUFFIXES, "narration clip")
+            seconds = self.audio_length(clip_node, clip, "narration clip") if clip else None
         if clip is None or seconds is None:
             return None
         if seconds and fade_in + fade_out > seconds + 1e-9:
@@ -471,7 +494,44 @@ class _Checker:
                 f"fade_in and fade_out together ({fade_in + fade_out:g}s) are longer than "
                 f"the clip ({seconds:.2f}s)",
             )
-        return Narration(clip, seconds, text, volume, fade_in, fade_out, self.at(node))
+        return Narration(clip, seconds, text, volume, fade_in, fade_out, self.at(node), draft)
+
+    def spoken(self, node: Node, text: str) -> Path | None:
+        """The cached speech of a draft's text, synthesised with espeak-ng if need be."""
+        from .paths import user_cache_dir
+        from .speech import Voice, cached_speech
+
+        try:
+            return cached_speech(text, self.voice or Voice(), user_cache_dir() / "speech")
+        except MeditateError as error:
+            self.fail(node, f"cannot speak this draft narration: {error}")
+            return None
+
+    def voice_settings(self, node: Node) -> Voice | None:
+        from .speech import Voice
+
+        fields = self.mapping(node, VOICE_FIELDS, "voice settings: a mapping of name, rate, pitch")
+        if fields is None:
+            return None
+        default = Voice()
+        name = self.text(fields.get("name")) or default.name
+        rate = self.whole_number(fields.get("rate"), 80, 450, default.rate_wpm)
+        pitch = self.whole_number(fields.get("pitch"), 0, 99, default.pitch)
+        return Voice(name=name, rate_wpm=rate, pitch=pitch)
+
+    def whole_number(self, node: Node | None, low: int, high: int, default: int) -> int:
+        value = self.scalar(node, f"a whole number from {low} to {high}")
+        if value is None or node is None:
+            return default
+        try:
+            number = int(value.replace("_", ""))
+        except ValueError:
+            self.fail(node, f"expected a whole number from {low} to {high}, found '{value}'")
+            return default
+        if not low <= number <= high:
+            self.fail(node, f"{number} is out of range: {low} to {high}")
+            return default
+        return number
 
     def _silence(self, node: Node, fields: dict[str, Node], depth: int) -> Step | None:
         seconds = self.duration(fields["silence"], 0.0, allow_zero=False)
@@ -539,7 +599,7 @@ class _Checker:
         steps = self.steps(fields["steps"], depth + 1)
         if count is None or not steps:
             return None
-        if any(isinstance(step, Chapter) for step in _flatten(steps)) and count > 1:
+        if any(isinstance(step, Chapter) for step in flatten(steps)) and count > 1:
             self.fail(node, "a repeat with count above 1 cannot contain a chapter")
             return None
         return Repeat(count, steps, self.at(node))
@@ -649,14 +709,6 @@ def _nearby(candidates: list[Path]) -> str:
             if close:
                 return f"; did you mean '{close[0]}'?"
     return ""
-
-
-def _flatten(steps: Iterable[Step]) -> Iterable[Step]:
-    for step in steps:
-        if isinstance(step, Repeat):
-            yield from _flatten(step.steps)
-        else:
-            yield step
 
 
 def _totals(steps: Iterable[Step]) -> tuple[float, int]:

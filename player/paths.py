@@ -41,3 +41,7 @@ def user_cache_dir() -> Path:
     from platformdirs import user_cache_dir as platform_cache_dir
 
     return Path(platform_cache_dir("meditate", appauthor=False))
+
+
+def history_path() -> Path:
+    return user_data_path() / "history.sqlite3"

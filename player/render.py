@@ -118,6 +118,7 @@ class Renderer:
         self._sounds = _ClipCache(_CLIP_CACHE_BYTES)
         self._bed_sources: dict[int, Callable[[int, int], np.ndarray]] = {}
         self._bed_gains: dict[int, float] = {}
+        self._bed_lufs: dict[int, float | None] = {}
         self._premixed: OrderedDict[int, tuple[np.ndarray, float]] = OrderedDict()
 
     # -- public
@@ -208,17 +209,32 @@ class Renderer:
 
     def _add_bed(self, mix: np.ndarray, start: int, end: int, index: int, span: BedSpan) -> None:
         lo, hi = max(start, span.start), min(end, span.end)
-        source = self._bed_source(index, span)
-        samples = source(lo, hi - lo)
-        positions = np.arange(lo, hi)
-        envelope = np.full(hi - lo, self._bed_gains[index], dtype=np.float32)
+        samples = self._bed_source(index, span)(lo, hi - lo)
+        envelope = self.bed_envelope(index, np.arange(lo, hi))
+        mix[lo - start : hi - start] += samples * envelope[:, None]
+
+    def bed_envelope(self, index: int, positions: np.ndarray) -> np.ndarray:
+        """Linear gain of bed `index` at absolute frames: its level, fades and ducking."""
+        span = self._beds[index]
+        self._bed_source(index, span)
+        inside = (positions >= span.start) & (positions < span.end)
+        envelope = np.where(inside, self._bed_gains[index], 0.0).astype(np.float32)
         if span.fade_in:
             envelope *= raised_cosine((positions - span.start) / span.fade_in)
         if span.fade_out:
             envelope *= raised_cosine((span.end - positions) / span.fade_out)
         if span.duck_db:
             envelope *= self._duck(positions, span.duck_db)
-        mix[lo - start : hi - start] += samples * envelope[:, None]
+        return envelope
+
+    def bed_loudness(self, index: int, positions: np.ndarray) -> np.ndarray | None:
+        """Loudness (LUFS) of bed `index` alone at absolute frames; None if unmeasurable."""
+        gain = self.bed_envelope(index, positions)
+        measured = self._bed_lufs[index]
+        if measured is None:
+            return None
+        with np.errstate(divide="ignore"):
+            return measured + 20.0 * np.log10(np.maximum(gain, 1e-9))
 
     def _duck(self, positions: np.ndarray, duck_db: float) -> np.ndarray:
         """Gain of a ducking bed: down by duck_db while narration sounds, with smooth ramps."""
@@ -269,6 +285,7 @@ class Renderer:
 
         gain_db = normalising_gain_db(measured, self.options.loudness, offset)
         self._bed_gains[index] = db_to_gain(gain_db)
+        self._bed_lufs[index] = measured
         self._bed_sources[index] = source
         return source
 

@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from .audio_format import SAMPLE_RATE
+from .flex import length_range
 from .library import Entry
 from .loader import SessionError, load_session
-from .session import Bell, Chapter, Narration, Repeat, Silence, Step
+from .session import Bell, Chapter, Narration, Repeat, Session, Silence, Step, flatten
 from .timeline import Timeline, compile_timeline
 from .units import format_clock, format_duration
 
@@ -35,11 +36,16 @@ class Summary:
         if self.timeline is None:
             return {**base, "error": self.problem}
         session = self.timeline.session
+        span = length_range(session)
         return {
             **base,
             "title": session.title,
             "description": session.description,
             "duration": round(self.timeline.seconds, 3),
+            "range": {
+                "shortest": round(span.shortest, 3),
+                "longest": None if span.longest is None else round(span.longest, 3),
+            },
             "chapters": len(self.timeline.chapters),
             "tags": list(session.tags),
         }
@@ -58,14 +64,16 @@ def summarise(entries: Iterable[Entry]) -> list[Summary]:
 
 
 def list_table(summaries: list[Summary]) -> str:
-    header = ("NAME", "TITLE", "LENGTH", "CHAPTERS", "TAGS", "FROM")
+    header = ("NAME", "TITLE", "LENGTH", "RANGE", "CHAPTERS", "TAGS", "FROM")
     rows = [header]
     for summary in summaries:
         origin = summary.entry.origin.value
         if summary.entry.shadows:
             origin += f" (hides {len(summary.entry.shadows)})"
         if summary.timeline is None:
-            rows.append((summary.entry.name, "(has errors: meditate check)", "-", "-", "", origin))
+            rows.append(
+                (summary.entry.name, "(has errors: meditate check)", "-", "-", "-", "", origin)
+            )
             continue
         session = summary.timeline.session
         rows.append(
@@ -73,12 +81,23 @@ def list_table(summaries: list[Summary]) -> str:
                 summary.entry.name,
                 session.title,
                 format_clock(summary.timeline.seconds),
+                length_range(session).describe(),
                 str(len(summary.timeline.chapters)),
                 ", ".join(session.tags),
                 origin,
             )
         )
-    return _table(rows, right_aligned={2, 3})
+    return _table(rows, right_aligned={2, 3, 4})
+
+
+def draft_warnings(session: Session) -> list[str]:
+    """A warning for each narration still spoken by espeak-ng from its text."""
+    return [
+        f"{step.where}: warning: draft narration, spoken by espeak-ng from its text; "
+        "record it and give the file as narration:"
+        for step in flatten(session.steps)
+        if isinstance(step, Narration) and step.draft
+    ]
 
 
 def display_path(path: Path) -> str:
@@ -118,6 +137,10 @@ def timeline_json(name: str, timeline: Timeline) -> dict[str, Any]:
         "tags": list(session.tags),
         "path": str(session.path),
         "duration": _seconds(timeline.length),
+        "range": {
+            "shortest": round(length_range(session).shortest, 3),
+            "longest": length_range(session).longest,
+        },
         "chapters": [
             {"title": c.title, "start": _seconds(c.start), "end": _seconds(c.end)}
             for c in timeline.chapters
@@ -181,9 +204,9 @@ def chapter_bar(timeline: Timeline, width: int) -> list[str]:
 def show_text(name: str, timeline: Timeline) -> str:
     session = timeline.session
     width = min(shutil.get_terminal_size((80, 24)).columns, 100)
-    lines = [
-        f"{session.title}  ({name}, {format_clock(timeline.seconds)})",
-    ]
+    span = length_range(session)
+    flexible = f", can last {span.describe()}" if span.flexible else ""
+    lines = [f"{session.title}  ({name}, {format_clock(timeline.seconds)}{flexible})"]
     if session.description:
         lines += textwrap.wrap(session.description, width)
     details = [f"file: {display_path(session.path)}"]

@@ -11,6 +11,7 @@ from .session_format import (
     MAX_REPEAT,
     SESSION_FIELDS,
     STEP_FIELDS,
+    VOICE_FIELDS,
     Field,
     Kind,
 )
@@ -55,6 +56,12 @@ def _value_schema(field: Field) -> dict[str, Any]:
         return {"type": "number", "exclusiveMinimum": 0, "maximum": 4000}
     if kind is Kind.VERSION:
         return {"const": FORMAT_VERSION}
+    if kind is Kind.SPEED:
+        return {"type": "integer", "minimum": 80, "maximum": 450}
+    if kind is Kind.PITCH:
+        return {"type": "integer", "minimum": 0, "maximum": 99}
+    if kind is Kind.VOICE:
+        return {"$ref": "#/$defs/voice"}
     if kind is Kind.SOUND:
         synths = [catalog.SYNTH_PREFIX + name for name in catalog.SYNTHS]
         return {
@@ -98,6 +105,7 @@ def session_schema() -> dict[str, Any]:
             "steps": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/step"}},
             "step": {"oneOf": [{"$ref": f"#/$defs/{kind}"} for kind in STEP_FIELDS]},
             "ambient": _object(AMBIENT_FIELDS, "An ambient bed."),
+            "voice": _object(VOICE_FIELDS, "How espeak-ng speaks narration drafted from text."),
             **steps,
         },
     }

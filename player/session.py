@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +28,7 @@ class Narration:
     fade_in: float
     fade_out: float
     where: Location
+    draft: bool = False  # spoken by espeak-ng from `text`: `clip` is the cached speech
 
 
 @dataclass(frozen=True)
@@ -104,3 +106,12 @@ class Session:
     @property
     def name(self) -> str:
         return self.path.stem
+
+
+def flatten(steps: tuple[Step, ...]) -> Iterator[Step]:
+    """Every step once, repeats opened but not multiplied: the steps as written."""
+    for step in steps:
+        if isinstance(step, Repeat):
+            yield from flatten(step.steps)
+        else:
+            yield step

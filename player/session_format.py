@@ -29,6 +29,9 @@ class Kind(Enum):
     STEPS = "list of steps"
     AMBIENT = "list of ambient beds"
     VERSION = "format version"
+    VOICE = "voice settings"
+    SPEED = "words per minute"
+    PITCH = "0 to 99"
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,7 @@ SESSION_FIELDS: dict[str, Field] = {
     "author": Field(Kind.TEXT, "Who wrote or voices the session; the MP3's artist."),
     "tags": Field(Kind.TEXT_LIST, "Words to find it by, e.g. [grounding, beginner]."),
     "cover": Field(Kind.IMAGE, "PNG or JPEG cover art for exports; a default is used if absent."),
+    "voice": Field(Kind.VOICE, "How espeak-ng speaks narration drafted from text."),
     "ambient": Field(Kind.AMBIENT, "Beds of sound under the narration; all play together."),
     "steps": Field(Kind.STEPS, "What happens, in order.", required=True),
 }
@@ -65,8 +69,8 @@ AMBIENT_FIELDS: dict[str, Field] = {
 }
 
 NARRATION_FIELDS: dict[str, Field] = {
-    "narration": Field(Kind.CLIP, "The spoken clip.", required=True),
-    "text": Field(Kind.TEXT, "What the clip says; shown as a caption and stored as lyrics."),
+    "narration": Field(Kind.CLIP, "The spoken clip; leave it out to have the text spoken."),
+    "text": Field(Kind.TEXT, "What is said: the caption, the lyrics, and the draft's words."),
     "volume": Field(Kind.DECIBELS, "Gain on top of the automatic level.", default="0 dB"),
     "fade_in": Field(Kind.DURATION, "Fade at the clip's start.", default="0s"),
     "fade_out": Field(Kind.DURATION, "Fade at the clip's end.", default="0s"),
@@ -95,6 +99,14 @@ CHAPTER_FIELDS: dict[str, Field] = {
 REPEAT_FIELDS: dict[str, Field] = {
     "repeat": Field(Kind.COUNT, f"How many times, 1 to {MAX_REPEAT}.", required=True),
     "steps": Field(Kind.STEPS, "The steps to repeat.", required=True),
+}
+
+VOICE_FIELDS: dict[str, Field] = {
+    "name": Field(
+        Kind.TEXT, "espeak-ng voice and variant, e.g. en-us+f5 or en+m3.", default="en-us+f5"
+    ),
+    "rate": Field(Kind.SPEED, "Speaking speed, 80 to 450.", default="118"),
+    "pitch": Field(Kind.PITCH, "Voice pitch.", default="30"),
 }
 
 STEP_FIELDS: dict[str, dict[str, Field]] = {

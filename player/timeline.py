@@ -8,6 +8,7 @@ from enum import Enum
 from pathlib import Path
 
 from .audio_format import SAMPLE_RATE, seconds_to_frames
+from .flex import flex_durations
 from .session import AmbientBed, Bell, Chapter, Location, Narration, Repeat, Session, Silence, Step
 
 
@@ -79,8 +80,12 @@ class Timeline:
         return current
 
 
-def compile_timeline(session: Session) -> Timeline:
-    """Lay every step of a session end to end, repeats expanded, on the master clock."""
+def compile_timeline(session: Session, length_seconds: float | None = None) -> Timeline:
+    """Lay every step of a session end to end, repeats expanded, on the master clock.
+
+    With `length_seconds`, flexible silences stretch or shrink so the whole lasts that long.
+    """
+    flexed = {} if length_seconds is None else flex_durations(session, length_seconds)
     placed: list[Event] = []
     titles: list[tuple[str, int]] = []
     clock = 0
@@ -88,7 +93,8 @@ def compile_timeline(session: Session) -> Timeline:
         if isinstance(step, Chapter):
             titles.append((step.title, clock))
             continue
-        length = seconds_to_frames(_seconds(step))
+        seconds = flexed.get(step, _seconds(step)) if isinstance(step, Silence) else _seconds(step)
+        length = seconds_to_frames(seconds)
         placed.append(_event(step, clock, length, len(titles) - 1))
         clock += length
     length = clock

@@ -35,9 +35,9 @@ def test_list_shows_a_table_of_name_title_length_chapters_tags_and_origin() -> N
     code, out = run("list")
     assert code == 0
     header, *rows = out.splitlines()
-    assert header.split() == ["NAME", "TITLE", "LENGTH", "CHAPTERS", "TAGS", "FROM"]
+    assert header.split() == ["NAME", "TITLE", "LENGTH", "RANGE", "CHAPTERS", "TAGS", "FROM"]
     row = next(r for r in rows if r.startswith("three-breaths"))
-    assert "Three Breaths" in row and "1:25" in row and "bundled" in row
+    assert "Three Breaths" in row and "1:25" in row and "1:10-3:05" in row and "bundled" in row
     assert " 3 " in row
 
 
@@ -65,7 +65,7 @@ def test_list_marks_a_broken_session_and_keeps_listing_the_rest() -> None:
 def test_show_prints_chapters_steps_and_narration_text() -> None:
     code, out = run("show", "three-breaths")
     assert code == 0
-    assert "Three Breaths  (three-breaths, 1:25)" in out
+    assert "Three Breaths  (three-breaths, 1:25, can last 1:10-3:05)" in out
     assert "== Three breaths ==" in out
     assert '"Breathe in slowly."' in out
     assert "repeat 3 times:" in out

@@ -48,6 +48,7 @@ def keys_table(name: str) -> str:
     tables = {
         "session": fmt.SESSION_FIELDS,
         "ambient": fmt.AMBIENT_FIELDS,
+        "voice": fmt.VOICE_FIELDS,
         **{kind: fields for kind, fields in fmt.STEP_FIELDS.items()},
     }
     rows = ["| key | value | default | what it does |", "| --- | --- | --- | --- |"]
