@@ -72,7 +72,21 @@ class Problem:
 
     def __str__(self) -> str:
         prefix = "warning: " if self.warning else ""
-        return f"{self.where}: {prefix}{self.message}"
+        return f"{self.where}: {prefix}{one_line(self.message)}"
+
+
+_CONTROL = {code: f"\\x{code:02x}" for code in [*range(0x20), *range(0x7F, 0xA0)]} | {
+    0x2028: "\\u2028",
+    0x2029: "\\u2029",
+    0x0A: "\\n",
+    0x0D: "\\r",
+    0x09: "\\t",
+}
+
+
+def one_line(text: str) -> str:
+    """Control characters a file may hold, shown escaped so a message stays one line."""
+    return text.translate(_CONTROL)
 
 
 class SessionError(MeditateError):
@@ -225,6 +239,8 @@ class _Checker:
             self.voice = self.voice_settings(fields["voice"])
         steps_node = fields.get("steps")
         steps = self.steps(steps_node, depth=0) if steps_node is not None else ()
+        # only chapters that made it into the steps can be named by a bed
+        self.chapter_titles = [s.title for s in flatten(steps) if isinstance(s, Chapter)]
         ambient_node = fields.get("ambient")
         ambient = self.ambient_list(ambient_node) if ambient_node is not None else ()
         if steps_node is not None and steps:
@@ -578,7 +594,6 @@ class _Checker:
         title = self.text(fields["chapter"])
         if title is None:
             return None
-        self.chapter_titles.append(title)
         return Chapter(title, self.at(node))
 
     def _repeat(self, node: Node, fields: dict[str, Node], depth: int) -> Step | None:
@@ -596,7 +611,8 @@ class _Checker:
                 if not 1 <= count <= MAX_REPEAT:
                     self.fail(count_node, f"repeat {count} is out of range: 1 to {MAX_REPEAT}")
                     count = None
-        steps = self.steps(fields["steps"], depth + 1)
+        steps_node = fields.get("steps")
+        steps = self.steps(steps_node, depth + 1) if steps_node is not None else ()
         if count is None or not steps:
             return None
         if any(isinstance(step, Chapter) for step in flatten(steps)) and count > 1:

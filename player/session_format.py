@@ -105,8 +105,8 @@ VOICE_FIELDS: dict[str, Field] = {
     "name": Field(
         Kind.TEXT, "espeak-ng voice and variant, e.g. en-us+f5 or en+m3.", default="en-us+f5"
     ),
-    "rate": Field(Kind.SPEED, "Speaking speed, 80 to 450.", default="118"),
-    "pitch": Field(Kind.PITCH, "Voice pitch.", default="30"),
+    "rate": Field(Kind.SPEED, "Speaking speed, 80 to 450.", default="120"),
+    "pitch": Field(Kind.PITCH, "Voice pitch.", default="28"),
 }
 
 STEP_FIELDS: dict[str, dict[str, Field]] = {

@@ -182,7 +182,8 @@ def word_gap_units(gap_ms: float, rate_wpm: int) -> int:
 def _check_variant(executable: str, name: str) -> None:
     """espeak-ng falls back to its plain voice for an unknown `+variant`; make that an error."""
     variant = name.partition("+")[2]
-    if variant and variant.lower() not in _variants(executable):
+    known = _variants(executable)
+    if variant and known and variant.lower() not in known:
         raise MeditateError(
             f"espeak-ng has no voice variant {variant!r} (in {name!r}); "
             "`espeak-ng --voices=variant` lists them"

@@ -26,7 +26,7 @@ description: A few minutes to arrive, breathe and rest.
 author: {author}
 tags: [draft]
 
-voice: {{name: en-us+f5, rate: 118, pitch: 30}}   # how drafts are spoken
+voice: {{name: en-us+f5, rate: 120, pitch: 28}}   # how drafts are spoken
 
 ambient:
   - sound: synth:pink-noise    # or brown-noise, ocean, rain, drone, or an audio file

@@ -37,7 +37,7 @@ def test_list_shows_a_table_of_name_title_length_chapters_tags_and_origin() -> N
     header, *rows = out.splitlines()
     assert header.split() == ["NAME", "TITLE", "LENGTH", "RANGE", "CHAPTERS", "TAGS", "FROM"]
     row = next(r for r in rows if r.startswith("three-breaths"))
-    assert "Three Breaths" in row and "1:25" in row and "1:10-3:05" in row and "bundled" in row
+    assert "Three Breaths" in row and "1:28" in row and "1:13-3:08" in row and "bundled" in row
     assert " 3 " in row
 
 
@@ -46,7 +46,7 @@ def test_list_json_has_the_documented_fields() -> None:
     assert code == 0
     entry = next(e for e in json.loads(out) if e["name"] == "three-breaths")
     assert entry["title"] == "Three Breaths"
-    assert entry["duration"] == pytest.approx(85.3, abs=1.0)
+    assert entry["duration"] == pytest.approx(88.0, abs=1.0)
     assert entry["chapters"] == 3
     assert entry["tags"] == ["breath", "short", "beginner"]
     assert Path(entry["path"]).name == "three-breaths.yaml"
@@ -65,11 +65,11 @@ def test_list_marks_a_broken_session_and_keeps_listing_the_rest() -> None:
 def test_show_prints_chapters_steps_and_narration_text() -> None:
     code, out = run("show", "three-breaths")
     assert code == 0
-    assert "Three Breaths  (three-breaths, 1:25, can last 1:10-3:05)" in out
+    assert "Three Breaths  (three-breaths, 1:28, can last 1:13-3:08)" in out
     assert "== Three breaths ==" in out
     assert '"Breathe in slowly."' in out
     assert "repeat 3 times:" in out
-    assert "1 Arriving 0:05" in out
+    assert "1 Arriving 0:05" in out and "3 Returning 0:58" in out
 
 
 def test_show_json_has_duration_chapters_and_events() -> None:

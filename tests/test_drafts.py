@@ -119,3 +119,13 @@ def test_new_writes_a_starter_that_plays_at_once_and_never_overwrites(tmp_path) 
 def test_new_refuses_a_name_that_is_not_a_plain_word() -> None:
     result = CliRunner().invoke(main, ["new", "../escape"])
     assert result.exit_code == 2 and "cannot name a session" in result.output
+
+
+def test_the_documented_voice_defaults_are_the_real_ones() -> None:
+    from player.session_format import VOICE_FIELDS
+    from player.speech import Voice
+
+    voice = Voice()
+    assert VOICE_FIELDS["name"].default == voice.name
+    assert VOICE_FIELDS["rate"].default == str(voice.rate_wpm)
+    assert VOICE_FIELDS["pitch"].default == str(voice.pitch)

@@ -60,7 +60,7 @@ def test_without_a_terminal_it_prints_a_plain_line_per_chapter(tmp_path: Path) -
         stdin=subprocess.DEVNULL, timeout=120, check=False,
     )  # fmt: skip
     lines = done.stdout.splitlines()
-    assert lines[0] == "Playing Three Breaths (1:25)"
+    assert lines[0] == "Playing Three Breaths (1:28)"
     assert "\x1b" not in done.stdout
     assert lines[-1].startswith("Finished Three Breaths.")
 

@@ -1,0 +1,70 @@
+"""The bundled practice library: valid, on target when exported, chapters visible, small."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from measure import ebur128, ffprobe
+
+from player.cli import main
+from player.loader import load_session
+from player.session import Bell, Chapter, Narration, Silence, flatten
+from player.timeline import compile_timeline
+
+REPO = Path(__file__).resolve().parent.parent
+PRACTICES = {
+    "grounding": 10,
+    "embracing-separation": 12,
+    "turning-inward": 12,
+    "honouring-individuality": 10,
+    "inner-balance": 15,
+    "heart-opening": 20,
+}
+
+
+def test_all_bundled_audio_together_is_at_most_15_mb() -> None:
+    total = sum(p.stat().st_size for p in (REPO / "audio").rglob("*") if p.is_file())
+    assert total <= 15 * 1024 * 1024
+
+
+@pytest.mark.parametrize(("name", "minutes"), PRACTICES.items())
+def test_each_practice_is_shaped_as_the_library_promises(name: str, minutes: int) -> None:
+    session = load_session(REPO / "sessions" / f"{name}.yaml")
+    timeline = compile_timeline(session)
+    assert abs(timeline.seconds - minutes * 60) <= 60
+    steps = list(flatten(session.steps))
+    assert session.title and session.description and session.tags
+    assert sum(isinstance(s, Chapter) for s in steps) >= 3
+    assert isinstance(session.steps[0], Bell) and isinstance(session.steps[-1], Bell)
+    assert any(isinstance(s, Silence) and s.flex for s in steps)
+    assert session.ambient and all(bed.synth and bed.duck_db > 0 for bed in session.ambient)
+    narration = [s for s in steps if isinstance(s, Narration)]
+    assert narration and all(s.text and not s.draft for s in narration)
+    assert all(s.clip.suffix == ".ogg" for s in narration)
+
+
+def test_the_default_session_is_grounding() -> None:
+    from player.cli import DEFAULT_SESSION
+
+    assert DEFAULT_SESSION == "grounding"
+
+
+def test_every_bundled_session_exports_on_target_with_its_chapters(tmp_path) -> None:
+    out = tmp_path / "library"
+    out.mkdir()
+    result = CliRunner().invoke(main, ["export", "--all", "-d", str(out), "-j", "2", "-q"])
+    assert result.exit_code == 0, result.output
+    listed = json.loads(CliRunner().invoke(main, ["list", "--json"]).output)
+    for entry in listed:
+        target = out / f"{entry['name']}.mp3"
+        integrated, true_peak = ebur128(target)
+        assert abs(integrated - (-16.0)) <= 1.0, (entry["name"], integrated)
+        assert true_peak <= -1.0, (entry["name"], true_peak)
+        shown = json.loads(CliRunner().invoke(main, ["show", entry["name"], "--json"]).output)
+        chapters = sorted(ffprobe(target)["chapters"], key=lambda c: float(c["start_time"]))
+        assert [c["tags"]["title"] for c in chapters] == [c["title"] for c in shown["chapters"]]
+        for found, wanted in zip(chapters, shown["chapters"], strict=True):
+            assert abs(float(found["start_time"]) - wanted["start"]) < 0.05
