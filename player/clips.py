@@ -9,9 +9,6 @@ import numpy as np
 from .audio_format import CHANNELS, SAMPLE_RATE
 from .errors import MeditateError
 
-#: Clips longer than this are refused rather than decoded whole into memory.
-MAX_CLIP_SECONDS = 2 * 3600
-
 
 def decode(path: Path) -> np.ndarray:
     """The file's sound as float32 frames at 44.1 kHz, stereo. Raises MeditateError."""
@@ -28,10 +25,13 @@ def decode(path: Path) -> np.ndarray:
         raise MeditateError(f"cannot decode {path}: {error}") from None
     if segment.frame_count() == 0:
         raise MeditateError(f"{path} holds no audio")
-    return condition(
+    frames = condition(
         np.array(segment.get_array_of_samples()), segment.sample_width, segment.channels,
         segment.frame_rate,
     )  # fmt: skip
+    if not np.any(frames):
+        raise MeditateError(f"{path} is pure digital silence: re-record or replace it")
+    return frames
 
 
 def condition(samples: np.ndarray, sample_width: int, channels: int, rate: int) -> np.ndarray:

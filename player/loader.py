@@ -40,6 +40,7 @@ from .session_format import (
     DEFAULT_BELL_VOLUME_DB,
     FORMAT_VERSION,
     IMAGE_SUFFIXES,
+    MAX_CLIP_SECONDS,
     MAX_EXPANDED_STEPS,
     MAX_FILE_BYTES,
     MAX_REPEAT,
@@ -429,10 +430,18 @@ class _Checker:
 
     def audio_length(self, node: Node, path: Path, what: str) -> float | None:
         try:
-            return clip_seconds(path)
+            seconds = clip_seconds(path)
         except UnreadableAudio as error:
             self.fail(node, f"{what} '{path}' is unusable: {error}")
             return None
+        if seconds > MAX_CLIP_SECONDS:
+            self.fail(
+                node,
+                f"{what} '{path}' is {format_clock(seconds)} long; a sound file may last at most "
+                f"{format_clock(MAX_CLIP_SECONDS)}: split it into shorter clips",
+            )
+            return None
+        return seconds
 
     # -- steps
 

@@ -204,6 +204,7 @@ class Player:
         self.started = False
         self.cursor = 0  # where the renderer should work: the play position
         self.listened = 0.0  # seconds of sound heard before the current stretch
+        self.failure: BaseException | None = None  # what stopped the render thread
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._worker: threading.Thread | None = None
@@ -293,7 +294,13 @@ class Player:
             self._worker.join(timeout=2.0)
 
     def keep_up(self) -> None:
-        """Called a few times a second: moves the render window, and waits out an underrun."""
+        """Called a few times a second: moves the render window, and waits out an underrun.
+
+        Raises what stopped the render thread (a clip that cannot be decoded, say).
+        """
+        if self.failure is not None:
+            self._silence()
+            raise self.failure
         here = self.position()
         self.cursor = here
         self._wake.set()
@@ -328,6 +335,12 @@ class Player:
             self.buffer.render(index)
 
     def _render_ahead(self) -> None:
+        try:
+            self._render_loop()
+        except BaseException as error:  # handed to the main thread by keep_up
+            self.failure = error
+
+    def _render_loop(self) -> None:
         while not self._stop.is_set():
             cursor = self.cursor
             target = min(cursor + self.ahead, self.length)

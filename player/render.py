@@ -38,6 +38,7 @@ DUCK_RELEASE = round(1.5 * SAMPLE_RATE)
 DUCK_BRIDGE = round(3.0 * SAMPLE_RATE)  # shorter pauses in speech keep the bed down
 TRUNCATION_FADE = 64  # a clip longer than its slot is faded this fast rather than cut
 LOOP_CROSSFADE_SECONDS = 2.0
+TRUNCATION_TOLERANCE = 0.25  # seconds a decode may fall short of its header (encoder padding)
 NARRATION_SURROUND = 0.4  # seconds of quiet around a clip when measuring its loudness
 _CLIP_CACHE_BYTES = 256 * 1024 * 1024
 
@@ -298,9 +299,24 @@ def _decode_at(path: Path, what: str) -> np.ndarray:
 
 
 def _clip(path: Path, event: Event) -> _Sound:
-    what = "narration clip" if event.kind is EventKind.NARRATION else "bell sound"
-    samples = _decode_at(path, f"{event.where}: {what}")
+    what = f"{event.where}: " + ("narration clip" if event.kind is EventKind.NARRATION else "bell")
+    samples = _decode_at(path, what)
+    decoded, expected = len(samples) / SAMPLE_RATE, _header_seconds(path)
+    if expected and decoded < expected - max(TRUNCATION_TOLERANCE, 0.05 * expected):
+        raise MeditateError(
+            f"{what}: {path} is cut short: its header promises {expected:.1f} s but only "
+            f"{decoded:.1f} s decode; export or copy it again"
+        )
     return _Sound(samples, integrated_lufs(samples, surround_seconds=NARRATION_SURROUND))
+
+
+def _header_seconds(path: Path) -> float | None:
+    from .probe import UnreadableAudio, clip_seconds
+
+    try:
+        return clip_seconds(path)
+    except UnreadableAudio:
+        return None
 
 
 def _bell(name: str) -> _Sound:

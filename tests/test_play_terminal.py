@@ -132,3 +132,14 @@ def test_it_plays_to_the_end_and_says_so(terminal) -> None:
     assert term.finish(timeout=20) == 0
     assert "Finished Keys Test." in ANSI.sub(b"", term.raw).decode()
     assert term.restored()
+
+
+def test_a_killed_player_still_restores_the_terminal(terminal) -> None:
+    import signal
+
+    term = terminal()
+    term.read_until("Chapter 1/3: First")
+    os.kill(term.pid, signal.SIGTERM)
+    assert term.finish() == 130
+    assert "Stopped in 'First'" in ANSI.sub(b"", term.raw).decode()
+    assert term.restored()

@@ -138,7 +138,9 @@ def test_a_looped_file_bed_has_no_seam(write_session, tmp_path) -> None:
 
 
 def test_ducking_lowers_the_bed_under_narration_with_smooth_ramps(write_session, tmp_path):
-    write_samples(tmp_path / "hush.wav", np.zeros(3 * SAMPLE_RATE))  # narration without sound
+    # narration barely above silence: 1 LSB of noise, so only the bed is heard
+    hush = np.random.default_rng(2).integers(-1, 2, 3 * SAMPLE_RATE) / 32767
+    write_samples(tmp_path / "hush.wav", hush)
     session = """
         title: T
         ambient:

@@ -1,0 +1,131 @@
+"""Broken audio: `check` reports what headers show; play and export report the rest, naming the
+step and the file, and leave nothing half-written."""
+
+from __future__ import annotations
+
+import os
+import struct
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from player.cli import main
+
+PLAY = [sys.executable, "-c", "import sys; from player.cli import main; sys.exit(main())"]
+
+
+def session_with(tmp_path: Path, clip: str) -> Path:
+    path = tmp_path / "broken.yaml"
+    path.write_text(f"title: Broken\nsteps:\n  - silence: 1s\n  - narration: {clip}\n")
+    return path
+
+
+def tone(path: Path, seconds: float, codec: list[str]) -> Path:
+    subprocess.run(
+        ["ffmpeg", "-v", "error", "-f", "lavfi", "-i", f"sine=f=300:d={seconds}", *codec,
+         str(path)],
+        check=True,
+    )  # fmt: skip
+    return path
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.output
+
+
+def written(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
+
+
+def sparse_wav(path: Path, seconds: int) -> Path:
+    """A WAV whose header says `seconds` long, its data a hole in the file system."""
+    rate, data = 8000, seconds * 8000
+    header = b"RIFF" + struct.pack("<I", 36 + data) + b"WAVEfmt "
+    header += struct.pack("<IHHIIHH", 16, 1, 1, rate, rate, 1, 8) + b"data"
+    header += struct.pack("<I", data)
+    with path.open("wb") as stream:
+        stream.write(header)
+        stream.truncate(len(header) + data)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda p: written(p, b""), "the file is empty (0 bytes)"),
+        (lambda p: written(p, b"not audio at all\n"), "not a readable audio file"),
+        (
+            lambda p: sparse_wav(p, 3 * 3600),
+            "is 3:00:00 long; a sound file may last at most 1:00:00",
+        ),
+    ],
+    ids=["zero-byte", "text-named-mp3", "three-hours"],
+)
+def test_check_reports_what_the_headers_show(tmp_path, make, message) -> None:
+    clip = make(tmp_path / ("clip.wav" if "three" in message else "clip.mp3"))
+    session = session_with(tmp_path, clip.name)
+    code, out = run("check", str(session))
+    assert code == 2
+    assert f"{session}:4:16: narration clip" in out and message in out
+
+
+def test_an_unsupported_format_is_named(tmp_path) -> None:
+    (tmp_path / "speech.wma").write_bytes(b"\x30\x26\xb2\x75" + bytes(100))
+    session = session_with(tmp_path, "speech.wma")
+    code, out = run("check", str(session))
+    assert code == 2 and "'speech.wma' is a .wma file; expected one of .wav, .mp3" in out
+
+
+def exported_nothing(folder: Path) -> bool:
+    return not [p for p in folder.iterdir() if p.name == "out.mp3" or "partial" in p.name]
+
+
+def test_a_truncated_mp3_is_caught_when_decoded(tmp_path) -> None:
+    clip = tone(tmp_path / "cut.mp3", 20, ["-c:a", "libmp3lame", "-b:a", "64k"])
+    data = clip.read_bytes()
+    clip.write_bytes(data[: len(data) * 2 // 5])
+    session = session_with(tmp_path, "cut.mp3")
+    assert run("check", str(session))[0] == 0  # its header still says 20 s
+    code, out = run("export", str(session), "-o", str(tmp_path / "out.mp3"))
+    assert code == 2
+    assert f"{session}:4:5: narration clip: {clip} is cut short" in out
+    assert exported_nothing(tmp_path)
+
+
+def test_pure_digital_silence_is_reported_by_export_and_play(tmp_path) -> None:
+    tone(tmp_path / "hush.wav", 3, ["-af", "volume=0", "-c:a", "pcm_s16le"])
+    session = session_with(tmp_path, "hush.wav")
+    code, out = run("export", str(session), "-o", str(tmp_path / "out.mp3"))
+    assert code == 2 and "hush.wav is pure digital silence" in out and ":4:5:" in out
+    assert exported_nothing(tmp_path)
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / ".asoundrc").write_text(
+        f'pcm.!default {{ type file; slave.pcm "null"; file "{home / "o.raw"}"; format "raw" }}\n'
+    )
+    done = subprocess.run(
+        [*PLAY, "play", str(session)], env={**os.environ, "HOME": str(home)},
+        capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=60, check=False,
+    )  # fmt: skip
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "hush.wav is pure digital silence" in done.stderr
+
+
+def test_a_clip_that_ffmpeg_cannot_decode_names_step_and_file(tmp_path) -> None:
+    good = tone(tmp_path / "good.mp3", 5, ["-c:a", "libmp3lame"])
+    data = bytearray(good.read_bytes())
+    rng = np.random.default_rng(1)
+    data[600:] = rng.integers(0, 256, len(data) - 600, dtype=np.uint8).tobytes()
+    (tmp_path / "noise.mp3").write_bytes(bytes(data))
+    session = session_with(tmp_path, "noise.mp3")
+    code, out = run("export", str(session), "-o", str(tmp_path / "out.mp3"))
+    if code == 0:
+        pytest.skip("ffmpeg decoded the damaged file after all")
+    assert f"{session}:4:5: narration clip" in out and "noise.mp3" in out
+    assert "Traceback" not in out
