@@ -77,7 +77,7 @@ def draw(timeline: Timeline, renderer: Renderer, target: Path) -> Path:
     axes.set_xlabel("minutes")
     axes.set_ylabel("LUFS")
     axes.set_title(timeline.session.title)
-    axes.legend(loc="upper right", fontsize=7, ncol=3, framealpha=0.85)
+    axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), fontsize=7, ncol=7, frameon=False)
     figure.tight_layout()
     figure.savefig(target, dpi=DPI)
     plt.close(figure)
