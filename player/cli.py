@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -187,12 +189,25 @@ def _default_session() -> Path:
     return resolve(os.environ.get("MEDITATE_DEFAULT") or DEFAULT_SESSION)
 
 
-def _render_options(no_ambient: bool, ambient_volume: float, no_bells: bool, **extra: Any) -> Any:
-    from .render import RenderOptions
+@dataclass(frozen=True)
+class SoundChoice:
+    """What the listener chose to hear: the options play and export share."""
 
-    return RenderOptions(
-        ambient=not no_ambient, ambient_offset_db=ambient_volume, bells=not no_bells, **extra
-    )
+    start_at: str | None
+    no_ambient: bool
+    ambient_volume: float
+    no_bells: bool
+    length: float | None
+
+    def render_options(self, **extra: Any) -> Any:
+        from .render import RenderOptions
+
+        return RenderOptions(
+            ambient=not self.no_ambient,
+            ambient_offset_db=self.ambient_volume,
+            bells=not self.no_bells,
+            **extra,
+        )
 
 
 def sound_options(command: Any) -> Any:
@@ -219,9 +234,23 @@ def sound_options(command: Any) -> Any:
             help="Make the session last this long (e.g. 10m) by stretching its flexible silences.",
         ),
     ]
+
+    @functools.wraps(command)
+    def with_choice(
+        *args: Any,
+        start_at: str | None,
+        no_ambient: bool,
+        ambient_volume: float,
+        no_bells: bool,
+        length: float | None,
+        **kwargs: Any,
+    ) -> Any:
+        choice = SoundChoice(start_at, no_ambient, ambient_volume, no_bells, length)
+        return command(*args, sound=choice, **kwargs)
+
     for option in reversed(options):
-        command = option(command)
-    return command
+        with_choice = option(with_choice)
+    return with_choice
 
 
 @main.command("export")
@@ -270,11 +299,7 @@ def sound_options(command: Any) -> Any:
 @click.option("-q", "--quiet", is_flag=True, help="No progress display.")
 def export_command(
     session: Path | None,
-    start_at: str | None,
-    no_ambient: bool,
-    ambient_volume: float,
-    no_bells: bool,
-    length: float | None,
+    sound: SoundChoice,
     output: Path | None,
     export_all: bool,
     directory: Path | None,
@@ -299,23 +324,31 @@ def export_command(
     from .atomic import install_sigterm_as_keyboardinterrupt
 
     install_sigterm_as_keyboardinterrupt()
-    options = _render_options(no_ambient, ambient_volume, no_bells, loudness=loudness)
+    options = sound.render_options(loudness=loudness)
     show_progress = not quiet and sys.stderr.isatty()
     try:
         if export_all:
             if session is not None or output is not None:
                 raise click.UsageError("--all exports every session: give --dir, not a name or -o")
-            if start_at:
+            if sound.start_at:
                 raise click.UsageError("--from applies to one session, not to --all")
             _export_all(
                 directory or Path.cwd(), fmt, jobs, bitrate, options, force, show_progress, quiet,
-                length,
+                sound.length,
             )  # fmt: skip
             return
         if session is None:
             raise click.UsageError("name a session to export, or use --all")
         _export_one(
-            session, output, start_at, length, bitrate, options, force, show_progress, quiet
+            session,
+            output,
+            sound.start_at,
+            sound.length,
+            bitrate,
+            options,
+            force,
+            show_progress,
+            quiet,
         )
     except KeyboardInterrupt:
         click.echo("meditate: export interrupted; nothing was written", err=True)
@@ -408,15 +441,7 @@ if __name__ == "__main__":
 @click.argument("session", type=SESSION, required=False)
 @sound_options
 @click.option("--no-log", is_flag=True, help="Do not record this sitting in the practice log.")
-def play(
-    session: Path | None,
-    start_at: str | None,
-    no_ambient: bool,
-    ambient_volume: float,
-    no_bells: bool,
-    length: float | None,
-    no_log: bool,
-) -> None:
+def play(session: Path | None, sound: SoundChoice, no_log: bool) -> None:
     """Play a session now: the default (grounding) when none is named.
 
     On a terminal it shows the chapter, the words being spoken and the time,
@@ -439,9 +464,9 @@ def play(
     from .units import format_clock
 
     path = session or _default_session()
-    timeline = compile_timeline(load_session(path), length)
-    start = locate(timeline, start_at) if start_at else 0
-    options = _render_options(no_ambient, ambient_volume, no_bells)
+    timeline = compile_timeline(load_session(path), sound.length)
+    start = locate(timeline, sound.start_at) if sound.start_at else 0
+    options = sound.render_options()
     buffer = PcmBuffer(Renderer(timeline, options))
     player = Player(timeline, buffer, default_device(), preroll=preroll_frames(timeline.length))
     install_sigterm_as_keyboardinterrupt()

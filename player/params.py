@@ -37,28 +37,50 @@ class SessionParam(click.ParamType):
         return [CompletionItem(e.name) for e in discover() if e.name.startswith(incomplete)]
 
 
-class DurationParam(click.ParamType):
-    """A duration such as 10m, 1m30s, 90 or 1:30, in seconds."""
+class _QuantityParam(click.ParamType):
+    """A number written with its unit, parsed by one of the session format's own parsers."""
 
-    name = "duration"
+    def parse(self, text: str) -> float:
+        raise NotImplementedError
+
+    def problem(self, number: float) -> str | None:
+        """What is wrong with a parsed value, or None when it is fine."""
+        return None
 
     def convert(
         self, value: Any, param: click.Parameter | None, ctx: click.Context | None
     ) -> float:
-        from .units import parse_duration
-
         if isinstance(value, float):
             return value
         try:
-            seconds = parse_duration(str(value))
+            number = self.parse(str(value))
         except ValueError as error:
             self.fail(f"{value!r}: {error}", param, ctx)
-        if seconds <= 0:
-            self.fail(f"{value!r}: must be longer than zero", param, ctx)
-        return seconds
+        problem = self.problem(number)
+        if problem:
+            self.fail(f"{value!r}: {problem}", param, ctx)
+        return number
 
 
-class DecibelsParam(click.ParamType):
+class DurationParam(_QuantityParam):
+    """A duration such as 10m, 1m30s, 90 or 1:30, in seconds."""
+
+    name = "duration"
+
+    def parse(self, text: str) -> float:
+        from .units import parse_duration
+
+        return parse_duration(text)
+
+    def problem(self, number: float) -> str | None:
+        if number <= 0:
+            return "must be longer than zero"
+        if number > 24 * 3600:
+            return "a session may last at most 24 hours"
+        return None
+
+
+class DecibelsParam(_QuantityParam):
     """A level in dB such as -6 or '+3 dB', within a range."""
 
     name = "dB"
@@ -66,20 +88,15 @@ class DecibelsParam(click.ParamType):
     def __init__(self, low: float, high: float) -> None:
         self.low, self.high = low, high
 
-    def convert(
-        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
-    ) -> float:
+    def parse(self, text: str) -> float:
         from .units import parse_decibels
 
-        if isinstance(value, float):
-            return value
-        try:
-            level = parse_decibels(str(value))
-        except ValueError as error:
-            self.fail(f"{value!r}: {error}", param, ctx)
-        if not self.low <= level <= self.high:
-            self.fail(f"{value!r}: expected {self.low:g} to {self.high:g}", param, ctx)
-        return level
+        return parse_decibels(text)
+
+    def problem(self, number: float) -> str | None:
+        if not self.low <= number <= self.high:
+            return f"expected {self.low:g} to {self.high:g}"
+        return None
 
 
 class BitrateParam(click.ParamType):
