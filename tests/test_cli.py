@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from player.cli import main
 from player.paths import user_sessions_dir
 
-COMMANDS = ["list", "show", "check", "schema"]
+COMMANDS = ["list", "show", "check", "schema", "play", "export", "new", "history", "demo"]
 
 
 def run(*args: str) -> tuple[int, str]:
