@@ -457,7 +457,7 @@ def play(session: Path | None, sound: SoundChoice, no_log: bool) -> None:
     from .atomic import install_sigterm_as_keyboardinterrupt
     from .live import listen
     from .loader import load_session
-    from .playback import PcmBuffer, Player, default_device, preroll_frames
+    from .playback import NoAudioDevice, PcmBuffer, Player, default_device, preroll_frames
     from .render import Renderer
     from .terminal import stdin_fd
     from .timeline import compile_timeline, locate
@@ -479,8 +479,14 @@ def play(session: Path | None, sound: SoundChoice, no_log: bool) -> None:
     from .clock import now
 
     began = now()
-    outcome = listen(player, out=out, keys_fd=stdin_fd(), start=start, width=width)
-    buffer.close()
+    try:
+        outcome = listen(player, out=out, keys_fd=stdin_fd(), start=start, width=width)
+    except NoAudioDevice as error:
+        raise NoAudioDevice(
+            f"{error}; to listen elsewhere, export it: meditate export {path.stem}"
+        ) from None
+    finally:
+        buffer.close()
     if not no_log:
         _log_sitting(path.stem, timeline.session.title, began, outcome)
     if outcome.completed:

@@ -9,12 +9,13 @@ the session is. Skipping is stopping the sound and playing the same buffer from 
 
 from __future__ import annotations
 
+import contextlib
 import mmap
 import os
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -54,13 +55,28 @@ class SimpleaudioDevice:
         import simpleaudio
 
         try:
-            return simpleaudio.play_buffer(pcm, 2, 2, SAMPLE_RATE)
+            with _quiet_stderr():
+                return simpleaudio.play_buffer(pcm, 2, 2, SAMPLE_RATE)
         except Exception as error:  # simpleaudio raises its own SimpleaudioError
             reason = str(error).split("--")[-1].replace("MSG:", "").strip()
-            raise NoAudioDevice(
-                f"no audio device to play on ({reason}); "
-                "to listen elsewhere, export the session: meditate export NAME"
-            ) from None
+            raise NoAudioDevice(f"no audio device to play on (ALSA: {reason})") from None
+
+
+@contextlib.contextmanager
+def _quiet_stderr() -> Iterator[None]:
+    """ALSA prints its own complaints to stderr; ours, in one line, say it better."""
+    try:
+        saved = os.dup(2)
+    except OSError:
+        yield
+        return
+    try:
+        with open(os.devnull, "wb") as devnull:
+            os.dup2(devnull.fileno(), 2)
+            yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 class ClockSound:
@@ -169,8 +185,11 @@ class PcmBuffer:
                 self.memory.madvise(mmap.MADV_DONTNEED, begin, size)
 
     def close(self) -> None:
-        self.view.release()
-        self.memory.close()
+        """Unmap the buffer; if the device still holds a view of it, the unmapping is left
+        to the garbage collector (at the latest, to the end of the process)."""
+        with contextlib.suppress(BufferError):
+            self.view.release()
+            self.memory.close()
 
 
 @dataclass
