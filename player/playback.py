@@ -27,7 +27,11 @@ from .timeline import Timeline
 Clock = Callable[[], float]
 
 AHEAD_SECONDS = 20.0  # how far the renderer works ahead of the play cursor
-BEHIND_SECONDS = 5.0  # played audio kept for a quick step back before it is released
+# Played audio is kept this long before it is released. The play position is estimated
+# from the clock (simpleaudio does not report the device's), and a stalled device lets the
+# clock run ahead of the sound by a couple of seconds per stall: a wide margin keeps what
+# the device has not yet played far from anything released.
+BEHIND_SECONDS = 60.0
 PREROLL_DEFAULT = 0.5
 BACK_TO_START_SECONDS = 3.0
 
@@ -145,7 +149,11 @@ class PcmBuffer:
         self.renderer = renderer
         self.length = renderer.length
         self.frames = -(-self.length // FRAME)
-        self.memory = mmap.mmap(-1, max(self.length * FRAME_BYTES, 1))
+        # private, so that pages handed back with MADV_DONTNEED are really freed (a shared
+        # anonymous map keeps them as shmem); they read back as zeros until rendered again
+        self.memory = mmap.mmap(
+            -1, max(self.length * FRAME_BYTES, 1), flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS
+        )
         self.view = memoryview(self.memory)
         self.ready = bytearray(self.frames)  # 1 where frame k holds rendered PCM
         self.lock = threading.Lock()  # one renderer, used from the player and its thread
