@@ -210,6 +210,19 @@ def session_text(minutes: float, clips: tuple[float, ...] = (6.2, 1.6, 1.7, 4.4)
     fixed = 12.0 + clips[0] + 4.0 + 8.0 + clips[3] + 5.0  # bells: bowl 12 s, bell 8 s, chime 5 s
     repeats = max(2, int((minutes * 60 - fixed - 3.0) / cycle))
     tail = max(3.0, minutes * 60 - fixed - repeats * cycle)
+
+    def breathing(count: int) -> list[str]:
+        return [
+            f"  - repeat: {count}",
+            "    steps:",
+            f"      - narration: {CLIPS[1]}",
+            "        text: Breathe in slowly.",
+            "      - silence: 3s",
+            f"      - narration: {CLIPS[2]}",
+            "        text: And let it go.",
+            "      - silence: 5s",
+        ]
+
     lines = [
         f"title: Gapless check, {minutes:g} minutes",
         "ambient:",
@@ -225,23 +238,9 @@ def session_text(minutes: float, clips: tuple[float, ...] = (6.2, 1.6, 1.7, 4.4)
         "    text: Wherever you are, let yourself stop for a moment.",
         "  - silence: 4s",
         "  - chapter: Breathing",
-        f"  - repeat: {repeats // 2}",
-        "    steps:",
-        f"      - narration: {CLIPS[1]}",
-        "        text: Breathe in slowly.",
-        "      - silence: 3s",
-        f"      - narration: {CLIPS[2]}",
-        "        text: And let it go.",
-        "      - silence: 5s",
+        *breathing(repeats // 2),
         "  - bell: bell",
-        f"  - repeat: {repeats - repeats // 2}",
-        "    steps:",
-        f"      - narration: {CLIPS[1]}",
-        "        text: Breathe in slowly.",
-        "      - silence: 3s",
-        f"      - narration: {CLIPS[2]}",
-        "        text: And let it go.",
-        "      - silence: 5s",
+        *breathing(repeats - repeats // 2),
         "  - chapter: Returning",
         f"  - narration: {CLIPS[3]}",
         "    text: Notice how you feel now.",

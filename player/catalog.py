@@ -21,5 +21,5 @@ SYNTHS: dict[str, str] = {
     "drone": "a soft sustained tone; set pitch and an optional binaural beat",
 }
 
-#: Keys of an ambient bed that only the drone understands.
+#: The drone's pitch when a bed gives none.
 DRONE_DEFAULT_PITCH_HZ = 136.1

@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from .audio_format import CHANNELS, SAMPLE_RATE
+from .encoder import FFMPEG_INSTALL_HINT
 from .errors import MeditateError
 
 
@@ -20,7 +21,9 @@ def decode(path: Path) -> np.ndarray:
     except CouldntDecodeError as error:
         raise MeditateError(f"cannot decode {path}: {_ffmpeg_reason(str(error))}") from None
     except FileNotFoundError:
-        raise MeditateError(f"{path} disappeared or ffmpeg is not installed") from None
+        if path.exists():  # then it is ffmpeg that pydub could not find
+            raise MeditateError(FFMPEG_INSTALL_HINT) from None
+        raise MeditateError(f"{path} disappeared since the session was checked") from None
     except (OSError, ValueError, IndexError) as error:
         raise MeditateError(f"cannot decode {path}: {error}") from None
     if segment.frame_count() == 0:
@@ -63,9 +66,7 @@ def resample(frames: np.ndarray, rate: int) -> np.ndarray:
             command, input=np.ascontiguousarray(frames, "<f4").tobytes(), capture_output=True
         )
     except FileNotFoundError:
-        raise MeditateError(
-            "ffmpeg not found: install it (Debian: apt-get install ffmpeg)"
-        ) from None
+        raise MeditateError(FFMPEG_INSTALL_HINT) from None
     if done.returncode != 0:
         reason = done.stderr.decode("utf-8", "replace").strip().splitlines()
         raise MeditateError(f"resampling failed: {reason[-1] if reason else 'ffmpeg error'}")

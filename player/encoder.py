@@ -36,7 +36,7 @@ _USES_BITRATE = frozenset({"mp3", "ogg"})
 # 160 kb/s, then less, until 256 kb/s. Measured with ffmpeg 5.1 and LAME 3.100; undone here so
 # that an MP3 export is as loud as the PCM it was made from.
 _LAME_PRESET_SCALE = ((160, 0.95), (192, 0.97), (224, 0.98), (256, 1.0))
-_INSTALL_HINT = "ffmpeg not found: install it (Debian: sudo apt-get install ffmpeg)"
+FFMPEG_INSTALL_HINT = "ffmpeg not found: install it (Debian: sudo apt-get install ffmpeg)"
 _NOISE_LINES = ("Conversion failed!",)
 _EXIT_GRACE_SECONDS = 5.0
 
@@ -148,7 +148,7 @@ def open_encoder(
         )
     ffmpeg = shutil.which("ffmpeg")
     if ffmpeg is None:
-        raise MeditateError(_INSTALL_HINT)
+        raise MeditateError(FFMPEG_INSTALL_HINT)
     command = [
         ffmpeg,
         *("-hide_banner", "-loglevel", "error", "-nostdin", "-xerror"),
@@ -173,7 +173,7 @@ def open_encoder(
         )
     except FileNotFoundError:
         stderr.close()
-        raise MeditateError(_INSTALL_HINT) from None
+        raise MeditateError(FFMPEG_INSTALL_HINT) from None
     except BaseException:
         stderr.close()
         raise

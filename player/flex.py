@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .errors import MeditateError
-from .session import Bell, Narration, Repeat, Session, Silence, Step
+from .session import Session, Silence, Step, step_seconds, weighted
 from .units import format_clock
 
 TOLERANCE_SECONDS = 0.5
@@ -32,26 +31,14 @@ class LengthRange:
         return f"{format_clock(self.shortest)}-{top}"
 
 
-def _weighted(steps: tuple[Step, ...], weight: int = 1) -> Iterator[tuple[Step, int]]:
-    for step in steps:
-        if isinstance(step, Repeat):
-            yield from _weighted(step.steps, weight * step.count)
-        else:
-            yield step, weight
-
-
 def _fixed_seconds(step: Step) -> float:
-    if isinstance(step, Narration):
-        return step.clip_seconds
-    if isinstance(step, Bell) or (isinstance(step, Silence) and not step.flex):
-        return step.seconds
-    return 0.0
+    return 0.0 if isinstance(step, Silence) and step.flex else step_seconds(step)
 
 
 def length_range(session: Session) -> LengthRange:
     fixed = natural = low = 0.0
     high: float | None = 0.0
-    for step, weight in _weighted(session.steps):
+    for step, weight in weighted(session.steps):
         fixed += weight * _fixed_seconds(step)
         if isinstance(step, Silence) and step.flex:
             natural += weight * step.seconds
@@ -72,9 +59,9 @@ def flex_durations(session: Session, target: float) -> dict[Silence, float]:
     """
     span = length_range(session)
     flexes = {
-        step: 0 for step, _ in _weighted(session.steps) if isinstance(step, Silence) and step.flex
+        step: 0 for step, _ in weighted(session.steps) if isinstance(step, Silence) and step.flex
     }
-    for step, weight in _weighted(session.steps):
+    for step, weight in weighted(session.steps):
         if step in flexes:
             flexes[step] += weight
     out_of_reach = target < span.shortest - TOLERANCE_SECONDS or (

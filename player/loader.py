@@ -30,6 +30,8 @@ from .session import (
     Silence,
     Step,
     flatten,
+    step_seconds,
+    weighted,
 )
 from .session_format import (
     AMBIENT_FIELDS,
@@ -736,26 +738,7 @@ def _nearby(candidates: list[Path]) -> str:
     return ""
 
 
-def _totals(steps: Iterable[Step]) -> tuple[float, int]:
+def _totals(steps: tuple[Step, ...]) -> tuple[float, int]:
     """Seconds and number of steps once repeats are expanded, without expanding them."""
-    seconds = 0.0
-    count = 0
-    for step in steps:
-        if isinstance(step, Repeat):
-            inner_seconds, inner_count = _totals(step.steps)
-            seconds += step.count * inner_seconds
-            count += step.count * inner_count
-        else:
-            seconds += _step_seconds(step)
-            count += 1
-    return seconds, count
-
-
-def _step_seconds(step: Step) -> float:
-    if isinstance(step, Narration):
-        return step.clip_seconds
-    if isinstance(step, Silence):
-        return step.seconds
-    if isinstance(step, Bell):
-        return step.seconds
-    return 0.0
+    counted = list(weighted(steps))
+    return sum(w * step_seconds(s) for s, w in counted), sum(w for _, w in counted)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,8 @@ import click
 from click.shell_completion import CompletionItem
 
 from .errors import MeditateError
+from .session_format import MAX_SESSION_SECONDS
+from .units import parse_decibels, parse_duration
 
 
 class SessionParam(click.ParamType):
@@ -38,10 +41,10 @@ class SessionParam(click.ParamType):
 
 
 class _QuantityParam(click.ParamType):
-    """A number written with its unit, parsed by one of the session format's own parsers."""
+    """A number written with its unit, read by one of the session format's own parsers."""
 
-    def parse(self, text: str) -> float:
-        raise NotImplementedError
+    def __init__(self, parse: Callable[[str], float]) -> None:
+        self.parse = parse
 
     def problem(self, number: float) -> str | None:
         """What is wrong with a parsed value, or None when it is fine."""
@@ -67,15 +70,13 @@ class DurationParam(_QuantityParam):
 
     name = "duration"
 
-    def parse(self, text: str) -> float:
-        from .units import parse_duration
-
-        return parse_duration(text)
+    def __init__(self) -> None:
+        super().__init__(parse_duration)
 
     def problem(self, number: float) -> str | None:
         if number <= 0:
             return "must be longer than zero"
-        if number > 24 * 3600:
+        if number > MAX_SESSION_SECONDS:
             return "a session may last at most 24 hours"
         return None
 
@@ -86,12 +87,8 @@ class DecibelsParam(_QuantityParam):
     name = "dB"
 
     def __init__(self, low: float, high: float) -> None:
+        super().__init__(parse_decibels)
         self.low, self.high = low, high
-
-    def parse(self, text: str) -> float:
-        from .units import parse_decibels
-
-        return parse_decibels(text)
 
     def problem(self, number: float) -> str | None:
         if not self.low <= number <= self.high:

@@ -265,12 +265,11 @@ class Player:
     # -- control
 
     def start(self, frame: int = 0) -> None:
-        """Render the preroll, start the render thread and the sound at `frame`."""
-        self._render_range(frame, frame + max(self.preroll, 1))
-        self._worker = threading.Thread(target=self._render_ahead, daemon=True)
-        self._worker.start()
+        """Render the preroll, start the sound at `frame`, then keep rendering ahead of it."""
         self.started = True
         self._play_from(frame)
+        self._worker = threading.Thread(target=self._render_ahead, daemon=True)
+        self._worker.start()
 
     def toggle_pause(self) -> None:
         if self.paused:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from .audio_format import SAMPLE_RATE
-from .flex import length_range
+from .flex import LengthRange, length_range
 from .library import Entry
 from .loader import SessionError, load_session
 from .session import Bell, Chapter, Narration, Repeat, Session, Silence, Step, flatten
@@ -36,19 +36,22 @@ class Summary:
         if self.timeline is None:
             return {**base, "error": self.problem}
         session = self.timeline.session
-        span = length_range(session)
         return {
             **base,
             "title": session.title,
             "description": session.description,
             "duration": round(self.timeline.seconds, 3),
-            "range": {
-                "shortest": round(span.shortest, 3),
-                "longest": None if span.longest is None else round(span.longest, 3),
-            },
+            "range": _range_json(length_range(session)),
             "chapters": len(self.timeline.chapters),
             "tags": list(session.tags),
         }
+
+
+def _range_json(span: LengthRange) -> dict[str, float | None]:
+    return {
+        "shortest": round(span.shortest, 3),
+        "longest": None if span.longest is None else round(span.longest, 3),
+    }
 
 
 def summarise(entries: Iterable[Entry]) -> list[Summary]:
@@ -137,10 +140,7 @@ def timeline_json(name: str, timeline: Timeline) -> dict[str, Any]:
         "tags": list(session.tags),
         "path": str(session.path),
         "duration": _seconds(timeline.length),
-        "range": {
-            "shortest": round(length_range(session).shortest, 3),
-            "longest": length_range(session).longest,
-        },
+        "range": _range_json(length_range(session)),
         "chapters": [
             {"title": c.title, "start": _seconds(c.start), "end": _seconds(c.end)}
             for c in timeline.chapters

@@ -115,3 +115,21 @@ def flatten(steps: tuple[Step, ...]) -> Iterator[Step]:
             yield from flatten(step.steps)
         else:
             yield step
+
+
+def weighted(steps: tuple[Step, ...], weight: int = 1) -> Iterator[tuple[Step, int]]:
+    """Every step as written, with how many times it plays once repeats are counted."""
+    for step in steps:
+        if isinstance(step, Repeat):
+            yield from weighted(step.steps, weight * step.count)
+        else:
+            yield step, weight
+
+
+def step_seconds(step: Step) -> float:
+    """How long one step lasts as written (a chapter takes no time)."""
+    if isinstance(step, Narration):
+        return step.clip_seconds
+    if isinstance(step, (Silence, Bell)):
+        return step.seconds
+    return 0.0

@@ -10,6 +10,7 @@ Only numpy is used: importing this module must stay quick, since playback starts
 
 from __future__ import annotations
 
+import abc
 import functools
 import math
 import operator
@@ -59,7 +60,7 @@ class AmbientSource(Protocol):
         ...
 
 
-class ChunkedSource:
+class ChunkedSource(abc.ABC):
     """Renders by copying from cached chunks; subclasses compute one whole chunk at a time."""
 
     def render(self, start: int, length: int) -> np.ndarray:
@@ -79,9 +80,9 @@ class ChunkedSource:
             written += last - first
         return out
 
+    @abc.abstractmethod
     def compute_chunk(self, index: int) -> np.ndarray:
         """Chunk `index`, from frame index * CHUNK_FRAMES on: float32 (CHUNK_FRAMES, 2)."""
-        raise NotImplementedError
 
 
 @functools.lru_cache(maxsize=16)

@@ -9,7 +9,18 @@ from pathlib import Path
 
 from .audio_format import SAMPLE_RATE, seconds_to_frames
 from .flex import flex_durations
-from .session import AmbientBed, Bell, Chapter, Location, Narration, Repeat, Session, Silence, Step
+from .session import (
+    AmbientBed,
+    Bell,
+    Chapter,
+    Location,
+    Narration,
+    Repeat,
+    Session,
+    Silence,
+    Step,
+    step_seconds,
+)
 
 
 class EventKind(str, Enum):
@@ -93,7 +104,9 @@ def compile_timeline(session: Session, length_seconds: float | None = None) -> T
         if isinstance(step, Chapter):
             titles.append((step.title, clock))
             continue
-        seconds = flexed.get(step, _seconds(step)) if isinstance(step, Silence) else _seconds(step)
+        seconds = (
+            flexed.get(step, step.seconds) if isinstance(step, Silence) else step_seconds(step)
+        )
         length = seconds_to_frames(seconds)
         placed.append(_event(step, clock, length, len(titles) - 1))
         clock += length
@@ -113,14 +126,6 @@ def _expanded(steps: tuple[Step, ...]) -> Iterator[Step]:
                 yield from _expanded(step.steps)
         else:
             yield step
-
-
-def _seconds(step: Step) -> float:
-    if isinstance(step, Narration):
-        return step.clip_seconds
-    if isinstance(step, (Silence, Bell)):
-        return step.seconds
-    return 0.0
 
 
 def _event(step: Step, start: int, length: int, chapter: int) -> Event:

@@ -111,12 +111,12 @@ def test_mp3_export_has_the_length_chapters_loudness_and_tags_it_should(session,
     assert tags.album and tags.year and tags.comment == "A short session made for the export tests."
     assert tags.lyrics.splitlines() == ["Arrive here.", "(2 times:) Breathe.", "Return gently."]
     assert [c.title for c in tags.chapters] == ["Arriving", "Breathing", "Closing"]
+    default_cover = Path(__file__).parent.parent / "audio" / "cover.png"
+    assert tags.cover == default_cover.read_bytes()  # the session gives none
 
 
 def test_a_session_cover_is_embedded(session, tmp_path) -> None:
     cover = Path(__file__).parent.parent / "audio" / "cover.png"
-    if not cover.exists():
-        pytest.skip("no bundled cover yet")
     text = session.read_text().replace("tags: [test]", f"tags: [test]\ncover: {cover}")
     session.write_text(text)
     target = tmp_path / "covered.mp3"
