@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import multiprocessing
-import queue
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .errors import MeditateError
 from .render import RenderOptions
@@ -77,7 +78,10 @@ def run(
 ) -> list[BatchOutcome]:
     """Export every item, `jobs` at a time. Ctrl-C or SIGTERM stops all, leaving no partials."""
     context = multiprocessing.get_context("spawn")
-    frames: multiprocessing.Queue[int] = context.Queue()
+    # A shared counter, not a queue: a queue's feeder thread can hold a stopping worker
+    # until someone reads it, and after Ctrl-C nobody does.
+    frames = context.Value("q", 0)
+    reported = 0
     outcomes: list[BatchOutcome] = []
     pool = context.Pool(jobs, initializer=_start_worker, initargs=(frames,))
     try:
@@ -86,12 +90,13 @@ def run(
             for item in items
         }
         while pending:
-            _drain(frames, progress, wait=True)
+            time.sleep(_POLL_SECONDS)
+            reported = _report(frames, reported, progress)
             for result in [r for r in pending if r.ready()]:
                 outcome = BatchOutcome(pending.pop(result), result.get())
                 outcomes.append(outcome)
                 finished(outcome)
-        _drain(frames, progress, wait=False)
+        _report(frames, reported, progress)
         pool.close()
     except BaseException:
         pool.terminate()
@@ -101,19 +106,18 @@ def run(
     return outcomes
 
 
-def _drain(frames: multiprocessing.Queue[int], progress: Callable[[int], None], wait: bool) -> None:
-    try:
-        progress(frames.get(timeout=_POLL_SECONDS) if wait else frames.get_nowait())
-        while True:
-            progress(frames.get_nowait())
-    except queue.Empty:
-        return
+def _report(frames: Any, reported: int, progress: Callable[[int], None]) -> int:
+    """Pass on the frames rendered since `reported`; returns the new total."""
+    total = int(frames.value)
+    if total > reported:
+        progress(total - reported)
+    return total
 
 
-_worker_frames: multiprocessing.Queue[int] | None = None
+_worker_frames: Any = None
 
 
-def _start_worker(frames: multiprocessing.Queue[int]) -> None:
+def _start_worker(frames: Any) -> None:
     from .atomic import install_sigterm_as_keyboardinterrupt
 
     global _worker_frames
@@ -130,7 +134,12 @@ def _export_item(
     from .timeline import compile_timeline
 
     assert _worker_frames is not None
-    report = _worker_frames.put
+    counter = _worker_frames
+
+    def report(count: int) -> None:
+        with counter.get_lock():
+            counter.value += count
+
     try:
         timeline = compile_timeline(load_session(item.session), length)
         export(
