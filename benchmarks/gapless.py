@@ -253,7 +253,7 @@ def session_text(minutes: float, clips: tuple[float, ...] = (6.2, 1.6, 1.7, 4.4)
 def bundled_audio() -> Path:
     """The bundled audio/ folder that session paths resolve against."""
     try:
-        from player.paths import bundled_audio_dir
+        from player.common.paths import bundled_audio_dir
     except ImportError:
         return Path(__file__).resolve().parents[1] / "audio"
     return bundled_audio_dir()

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from player import atomic
-from player.atomic import atomic_output, clean_stale_partials
-from player.errors import MeditateError
+from player.common import files as atomic
+from player.common.errors import MeditateError
+from player.common.files import atomic_output, clean_stale_partials
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -239,7 +239,7 @@ WRITER = """
 import sys, time
 from pathlib import Path
 sys.path.insert(0, {repo!r})
-from player.atomic import atomic_output, install_sigterm_as_keyboardinterrupt
+from player.common.files import atomic_output, install_sigterm_as_keyboardinterrupt
 {setup}
 install_sigterm_as_keyboardinterrupt()
 with atomic_output(Path({target!r}), force=False) as partial:
@@ -265,7 +265,10 @@ SLOW_ENCODER_WRITER = """
 
 @pytest.mark.parametrize(
     ("setup", "body"),
-    [("", SLOW_FILE_WRITER), ("from player.encoder import open_encoder", SLOW_ENCODER_WRITER)],
+    [
+        ("", SLOW_FILE_WRITER),
+        ("from player.output.encoder import open_encoder", SLOW_ENCODER_WRITER),
+    ],
     ids=["file", "encoder"],
 )
 def test_sigterm_mid_export_leaves_no_files(tmp_path: Path, setup: str, body: str):

@@ -9,10 +9,10 @@ import pytest
 from click.testing import CliRunner
 from measure import ebur128, ffprobe
 
-from player.cli import main
-from player.loader import load_session
-from player.session import Bell, Chapter, Narration, Silence, flatten
-from player.timeline import compile_timeline
+from player.cli.app import main
+from player.session.loader import load_session
+from player.session.model import Bell, Chapter, Narration, Silence, flatten
+from player.session.timeline import compile_timeline
 
 REPO = Path(__file__).resolve().parent.parent
 PRACTICES = {
@@ -47,7 +47,7 @@ def test_each_practice_is_shaped_as_the_library_promises(name: str, minutes: int
 
 
 def test_the_default_session_is_grounding() -> None:
-    from player.cli import DEFAULT_SESSION
+    from player.cli.app import DEFAULT_SESSION
 
     assert DEFAULT_SESSION == "grounding"
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from player.cli import main
-from player.paths import user_sessions_dir
+from player.cli.app import main
+from player.common.paths import user_sessions_dir
 
 COMMANDS = ["list", "show", "check", "schema", "play", "export", "new", "history", "demo"]
 

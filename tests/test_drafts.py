@@ -12,10 +12,10 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from player.cli import main
-from player.loader import SessionError, load_session
-from player.render import Renderer
-from player.timeline import compile_timeline
+from player.cli.app import main
+from player.session.loader import SessionError, load_session
+from player.session.timeline import compile_timeline
+from player.sound.render import Renderer
 
 DRAFT = """
 title: Draft
@@ -122,8 +122,8 @@ def test_new_refuses_a_name_that_is_not_a_plain_word() -> None:
 
 
 def test_the_documented_voice_defaults_are_the_real_ones() -> None:
-    from player.session_format import VOICE_FIELDS
-    from player.speech import Voice
+    from player.session.format import VOICE_FIELDS
+    from player.sound.speech import Voice
 
     voice = Voice()
     assert VOICE_FIELDS["name"].default == voice.name

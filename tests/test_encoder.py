@@ -12,8 +12,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from player.encoder import SUPPORTED_FORMATS, format_for, open_encoder
-from player.errors import MeditateError
+from player.common.errors import MeditateError
+from player.output.encoder import SUPPORTED_FORMATS, format_for, open_encoder
 
 RATE = 44100
 REPO = Path(__file__).resolve().parents[1]
@@ -137,8 +137,8 @@ def test_the_file_size_limit_is_reported_as_such(tmp_path: Path):
             import sys
             from pathlib import Path
             sys.path.insert(0, {str(REPO)!r})
-            from player.encoder import open_encoder
-            from player.errors import MeditateError
+            from player.output.encoder import open_encoder
+            from player.common.errors import MeditateError
             try:
                 with open_encoder(Path("out.wav"), "wav") as encoder:
                     for _ in range(100):

@@ -15,11 +15,11 @@ import pytest
 from click.testing import CliRunner
 from measure import ebur128, ffprobe, wav_samples
 
-from player.cli import main
-from player.loader import load_session
-from player.render import Renderer
-from player.tags import read_tags
-from player.timeline import compile_timeline
+from player.cli.app import main
+from player.output.tags import read_tags
+from player.session.loader import load_session
+from player.session.timeline import compile_timeline
+from player.sound.render import Renderer
 
 SPEECH_LIKE = "sine=f=220:d={seconds},volume=0.3,tremolo=f=4:d=0.9"
 

@@ -8,11 +8,11 @@ import pytest
 from click.testing import CliRunner
 from measure import ffprobe
 
-from player.cli import main
-from player.errors import MeditateError
-from player.flex import length_range
-from player.loader import load_session
-from player.timeline import EventKind, compile_timeline
+from player.cli.app import main
+from player.common.errors import MeditateError
+from player.session.flex import length_range
+from player.session.loader import load_session
+from player.session.timeline import EventKind, compile_timeline
 
 SESSION = """
 title: Flexible

@@ -16,8 +16,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from player.loader import SessionError, load_session
-from player.timeline import compile_timeline
+from player.session.loader import SessionError, load_session
+from player.session.timeline import compile_timeline
 
 REPO = Path(__file__).resolve().parent.parent
 BUNDLED = sorted((REPO / "sessions").glob("*.yaml"))

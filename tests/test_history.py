@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from player.cli import main
-from player.history import Sitting, read, record, streaks, worth_logging
-from player.paths import history_path
+from player.cli.app import main
+from player.common.paths import history_path
+from player.practice.history import Sitting, read, record, streaks, worth_logging
 
 PLAY = [sys.executable, "-c", "import sys; from player.cli import main; sys.exit(main())"]
 D = datetime.date
@@ -114,8 +114,8 @@ def test_two_players_logging_at_once_both_land_and_the_log_stays_sound(tmp_path)
         subprocess.Popen(
             [sys.executable, "-c",
              "import datetime, sys\n"
-             "from player.history import Sitting, record\n"
-             "from player.paths import history_path\n"
+             "from player.practice.history import Sitting, record\n"
+             "from player.common.paths import history_path\n"
              "for n in range(40):\n"
              "    record(history_path(), Sitting(datetime.datetime.now().astimezone(),"
              " 'w', 'Writer', 61.0, False))\n"],

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from player.errors import MeditateError
-from player.library import Origin, discover, resolve, search_folders
-from player.paths import user_sessions_dir
+from player.common.errors import MeditateError
+from player.common.paths import user_sessions_dir
+from player.session.library import Origin, discover, resolve, search_folders
 
 
 def session_file(folder: Path, name: str, title: str) -> Path:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from player.loader import SessionError, load_session
-from player.session import Bell, Chapter, Narration, Repeat, Silence
+from player.session.loader import SessionError, load_session
+from player.session.model import Bell, Chapter, Narration, Repeat, Silence
 
 WriteSession = Callable[..., Path]
 

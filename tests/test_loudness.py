@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from measure import decoded, ebur128
 
-from player.loudness import integrated_lufs, normalising_gain_db
+from player.sound.loudness import integrated_lufs, normalising_gain_db
 
 
 @pytest.mark.parametrize(

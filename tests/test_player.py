@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from player.audio_format import SAMPLE_RATE
-from player.loader import load_session
-from player.playback import ClockDevice, PcmBuffer, Player
-from player.render import Renderer, RenderOptions
-from player.timeline import compile_timeline
+from player.common.audio_format import SAMPLE_RATE
+from player.live.player import ClockDevice, PcmBuffer, Player
+from player.session.loader import load_session
+from player.session.timeline import compile_timeline
+from player.sound.render import Renderer, RenderOptions
 
 SESSION = """
 title: Chapters

@@ -18,7 +18,7 @@ def test_readme_is_up_to_date_with_the_code() -> None:
 
 
 def test_readme_documents_every_key_of_the_format() -> None:
-    from player import session_format as fmt
+    from player.session import format as fmt
 
     readme = (REPO / "README.md").read_text()
     tables = [fmt.SESSION_FIELDS, fmt.AMBIENT_FIELDS, *fmt.STEP_FIELDS.values()]

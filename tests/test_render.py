@@ -10,11 +10,11 @@ import numpy as np
 import pytest
 from measure import decoded, rms_db
 
-from player.audio_format import SAMPLE_RATE
-from player.clips import decode
-from player.loader import load_session
-from player.render import FRAME, Renderer, RenderOptions
-from player.timeline import compile_timeline
+from player.common.audio_format import SAMPLE_RATE
+from player.session.loader import load_session
+from player.session.timeline import compile_timeline
+from player.sound.decode import decode
+from player.sound.render import FRAME, Renderer, RenderOptions
 
 
 def render_all(path: Path, options: RenderOptions | None = None) -> np.ndarray:

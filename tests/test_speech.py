@@ -12,8 +12,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from player.errors import MeditateError
-from player.speech import (
+from player.common.errors import MeditateError
+from player.sound.speech import (
     EDGE_SECONDS,
     Voice,
     cached_speech,

@@ -10,11 +10,11 @@ import numpy as np
 import pytest
 from scipy import signal
 
-from player import synth
-from player.audio_format import SAMPLE_RATE
-from player.catalog import BELL_SECONDS, DRONE_DEFAULT_PITCH_HZ, SYNTHS
-from player.loudness import integrated_lufs
-from player.synth import CHUNK_FRAMES, AmbientSource, ambient_source, bell_sound
+from player.common.audio_format import SAMPLE_RATE
+from player.session.catalog import BELL_SECONDS, DRONE_DEFAULT_PITCH_HZ, SYNTHS
+from player.sound import synth
+from player.sound.loudness import integrated_lufs
+from player.sound.synth import CHUNK_FRAMES, AmbientSource, ambient_source, bell_sound
 
 SR = SAMPLE_RATE
 NOISES = ("brown-noise", "pink-noise", "white-noise")
@@ -54,7 +54,7 @@ def peak_frequency(mono: np.ndarray, low: float = 20.0, high: float = 20000.0) -
 
 def test_importing_synth_does_not_import_scipy() -> None:
     # scipy.signal alone takes longer to import than playback may take to start
-    code = "import player.synth, sys; sys.exit('scipy' in sys.modules)"
+    code = "import player.sound.synth, sys; sys.exit('scipy' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
 
 

@@ -13,8 +13,8 @@ import numpy as np
 import pytest
 from mutagen.id3 import ID3, CTOCFlags
 
-from player.encoder import open_encoder
-from player.tags import ChapterTag, TrackTags, read_tags, write_tags
+from player.output.encoder import open_encoder
+from player.output.tags import ChapterTag, TrackTags, read_tags, write_tags
 
 FORMATS = ["mp3", "ogg", "flac", "wav"]
 RATE = 44100

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from player.audio_format import SAMPLE_RATE
-from player.loader import load_session
-from player.timeline import EventKind, compile_timeline
+from player.common.audio_format import SAMPLE_RATE
+from player.session.loader import load_session
+from player.session.timeline import EventKind, compile_timeline
 
 
 def test_an_event_at_12_345_seconds_starts_on_its_exact_sample(write_session, make_wav, tmp_path):

@@ -1,6 +1,6 @@
 import pytest
 
-from player.units import format_clock, format_duration, parse_decibels, parse_duration
+from player.session.units import format_clock, format_duration, parse_decibels, parse_duration
 
 
 @pytest.mark.parametrize(

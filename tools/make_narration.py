@@ -32,9 +32,9 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from player.errors import MeditateError  # noqa: E402
-from player.loudness import block_powers, gated_lufs  # noqa: E402
-from player.speech import FORMAT_VERSION, Voice, cached_speech, read_wav  # noqa: E402
+from player.common.errors import MeditateError  # noqa: E402
+from player.sound.loudness import block_powers, gated_lufs  # noqa: E402
+from player.sound.speech import FORMAT_VERSION, Voice, cached_speech, read_wav  # noqa: E402
 
 #: Bump when the processing or encoding below changes, so every clip is rewritten.
 PROCESSING_VERSION = 2

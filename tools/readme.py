@@ -24,7 +24,7 @@ BLOCK = re.compile(r"(<!-- (run|keys): (.+?) -->\n)(.*?)(<!-- end -->)", re.DOTA
 def command_output(args: list[str]) -> str:
     from click.testing import CliRunner
 
-    from player.cli import main
+    from player.cli.app import main
 
     with tempfile.TemporaryDirectory() as home:
         env = {
@@ -43,7 +43,7 @@ def command_output(args: list[str]) -> str:
 
 
 def keys_table(name: str) -> str:
-    from player import session_format as fmt
+    from player.session import format as fmt
 
     tables = {
         "session": fmt.SESSION_FIELDS,

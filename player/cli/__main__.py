@@ -1,0 +1,5 @@
+"""`python -m player.cli` is the same program as `meditate`."""
+
+from player.cli import main
+
+main(prog_name="meditate")

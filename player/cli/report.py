@@ -1,0 +1,292 @@
+"""What `list`, `show` and `check` print: plain data and text built from timelines."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from player.common.audio_format import SAMPLE_RATE
+from player.session.flex import LengthRange, length_range
+from player.session.library import Entry
+from player.session.loader import SessionError, load_session
+from player.session.model import Bell, Chapter, Narration, Repeat, Session, Silence, Step, flatten
+from player.session.timeline import Timeline, compile_timeline
+from player.session.units import format_clock, format_duration
+
+
+@dataclass(frozen=True)
+class Summary:
+    """One row of `meditate list`: a session that loaded, or the first of its problems."""
+
+    entry: Entry
+    timeline: Timeline | None
+    problem: str | None
+
+    def as_json(self) -> dict[str, Any]:
+        base: dict[str, Any] = {
+            "name": self.entry.name,
+            "path": str(self.entry.path),
+            "origin": self.entry.origin.value,
+            "valid": self.timeline is not None,
+        }
+        if self.timeline is None:
+            return {**base, "error": self.problem}
+        session = self.timeline.session
+        return {
+            **base,
+            "title": session.title,
+            "description": session.description,
+            "duration": round(self.timeline.seconds, 3),
+            "range": _range_json(length_range(session)),
+            "chapters": len(self.timeline.chapters),
+            "tags": list(session.tags),
+        }
+
+
+def _range_json(span: LengthRange) -> dict[str, float | None]:
+    return {
+        "shortest": round(span.shortest, 3),
+        "longest": None if span.longest is None else round(span.longest, 3),
+    }
+
+
+def summarise(entries: Iterable[Entry]) -> list[Summary]:
+    summaries = []
+    for entry in entries:
+        try:
+            timeline = compile_timeline(load_session(entry.path))
+        except SessionError as error:
+            summaries.append(Summary(entry, None, str(error.problems[0])))
+        else:
+            summaries.append(Summary(entry, timeline, None))
+    return summaries
+
+
+def list_table(summaries: list[Summary]) -> str:
+    header = ("NAME", "TITLE", "LENGTH", "RANGE", "CHAPTERS", "TAGS", "FROM")
+    rows = [header]
+    for summary in summaries:
+        origin = summary.entry.origin.value
+        if summary.entry.shadows:
+            origin += f" (hides {len(summary.entry.shadows)})"
+        if summary.timeline is None:
+            rows.append(
+                (summary.entry.name, "(has errors: meditate check)", "-", "-", "-", "", origin)
+            )
+            continue
+        session = summary.timeline.session
+        rows.append(
+            (
+                summary.entry.name,
+                session.title,
+                format_clock(summary.timeline.seconds),
+                length_range(session).describe(),
+                str(len(summary.timeline.chapters)),
+                ", ".join(session.tags),
+                origin,
+            )
+        )
+    return _table(rows, right_aligned={2, 3, 4})
+
+
+def draft_warnings(session: Session) -> list[str]:
+    """A warning for each narration still spoken by espeak-ng from its text."""
+    return [
+        f"{step.where}: warning: draft narration, spoken by espeak-ng from its text; "
+        "record it and give the file as narration:"
+        for step in flatten(session.steps)
+        if isinstance(step, Narration) and step.draft
+    ]
+
+
+def display_path(path: Path) -> str:
+    """The path relative to the current folder when it lies inside it, else absolute."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _table(rows: list[tuple[str, ...]], right_aligned: set[int]) -> str:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = []
+    for row in rows:
+        cells = [
+            cell.rjust(widths[i]) if i in right_aligned else cell.ljust(widths[i])
+            for i, cell in enumerate(row)
+        ]
+        lines.append("  ".join(cells).rstrip())
+    return "\n".join(lines)
+
+
+# --- show ----------------------------------------------------------------------------------
+
+
+def _seconds(frames: int) -> float:
+    return round(frames / SAMPLE_RATE, 6)
+
+
+def timeline_json(name: str, timeline: Timeline) -> dict[str, Any]:
+    session = timeline.session
+    return {
+        "name": name,
+        "title": session.title,
+        "description": session.description,
+        "author": session.author,
+        "tags": list(session.tags),
+        "path": str(session.path),
+        "duration": _seconds(timeline.length),
+        "range": _range_json(length_range(session)),
+        "chapters": [
+            {"title": c.title, "start": _seconds(c.start), "end": _seconds(c.end)}
+            for c in timeline.chapters
+        ],
+        "events": [
+            {
+                "kind": event.kind.value,
+                "start": _seconds(event.start),
+                "duration": _seconds(event.length),
+                "source": event.bell or (str(event.clip) if event.clip else None),
+                "text": event.text,
+                "gain_db": event.gain_db,
+                "chapter": event.chapter,
+                "line": event.where.line,
+            }
+            for event in timeline.events
+        ],
+        "ambient": [
+            {
+                "sound": span.bed.label,
+                "start": _seconds(span.start),
+                "end": _seconds(span.end),
+                "volume_db": span.gain_db,
+                "duck_db": span.duck_db,
+                "fade_in": _seconds(span.fade_in),
+                "fade_out": _seconds(span.fade_out),
+            }
+            for span in timeline.beds
+        ],
+    }
+
+
+def chapter_bar(timeline: Timeline, width: int) -> list[str]:
+    """A one-line bar with a cell per chapter, proportional to its length, and a legend."""
+    if not timeline.chapters or timeline.length == 0:
+        return []
+    scale = width / timeline.length
+    cells = []
+    for number, mark in enumerate(timeline.chapters, start=1):
+        cells.append((number, round(mark.start * scale), round(mark.end * scale)))
+    bar = [" "] * width
+    if timeline.chapters[0].start > 0:
+        for i in range(round(timeline.chapters[0].start * scale)):
+            bar[i] = "."
+    for number, left, right in cells:
+        for i in range(left, min(right, width)):
+            bar[i] = "="
+        if left < width:
+            bar[left] = "|"
+        label = str(number)
+        if right - left > len(label) + 1:
+            for offset, char in enumerate(label):
+                bar[left + 1 + offset] = char
+    legend = "  ".join(
+        f"{n} {mark.title} {format_clock(mark.start / SAMPLE_RATE)}"
+        for n, mark in enumerate(timeline.chapters, start=1)
+    )
+    return ["[" + "".join(bar) + "]", *textwrap.wrap(legend, width + 2)]
+
+
+def show_text(name: str, timeline: Timeline) -> str:
+    session = timeline.session
+    width = min(shutil.get_terminal_size((80, 24)).columns, 100)
+    span = length_range(session)
+    flexible = f", can last {span.describe()}" if span.flexible else ""
+    lines = [f"{session.title}  ({name}, {format_clock(timeline.seconds)}{flexible})"]
+    if session.description:
+        lines += textwrap.wrap(session.description, width)
+    details = [f"file: {display_path(session.path)}"]
+    if session.author:
+        details.append(f"by {session.author}")
+    if session.tags:
+        details.append("tags: " + ", ".join(session.tags))
+    lines.append("  ".join(details))
+    lines.append("")
+    lines += chapter_bar(timeline, width - 2)
+    for span in timeline.beds:
+        where = ""
+        if span.bed.from_chapter or span.bed.until_chapter:
+            where = (
+                f", {format_clock(span.start / SAMPLE_RATE)}-{format_clock(span.end / SAMPLE_RATE)}"
+            )
+        duck = f", ducks {span.duck_db:g} dB under narration" if span.duck_db else ""
+        lines.append(f"ambient: {span.bed.label} at {span.gain_db:+g} dB{duck}{where}")
+    lines.append("")
+    lines += _step_lines(session.steps, _StepClock(timeline), width, depth=0)
+    lines.append(f"{format_clock(timeline.seconds).rjust(7)}  end")
+    return "\n".join(lines)
+
+
+class _StepClock:
+    """Follows the placed events while the steps (repeats folded) are printed."""
+
+    def __init__(self, timeline: Timeline) -> None:
+        self.events = timeline.events
+        self.index = 0
+
+    def start(self) -> float:
+        if self.index < len(self.events):
+            return self.events[self.index].start / SAMPLE_RATE
+        return self.events[-1].end / SAMPLE_RATE if self.events else 0.0
+
+    def advance(self, count: int) -> None:
+        self.index += count
+
+
+def _leaf_count(steps: tuple[Step, ...]) -> int:
+    total = 0
+    for step in steps:
+        if isinstance(step, Repeat):
+            total += step.count * _leaf_count(step.steps)
+        elif not isinstance(step, Chapter):
+            total += 1
+    return total
+
+
+def _step_lines(steps: tuple[Step, ...], clock: _StepClock, width: int, depth: int) -> list[str]:
+    lines: list[str] = []
+    indent = "  " * depth
+    for step in steps:
+        at = format_clock(clock.start()).rjust(7)
+        if isinstance(step, Chapter):
+            lines.append("")
+            lines.append(f"{indent}== {step.title} ==")
+            continue
+        if isinstance(step, Repeat):
+            each = _leaf_count(step.steps)
+            first = clock.index
+            lines.append(f"{at}  {indent}repeat {step.count} times:")
+            lines += _step_lines(step.steps, clock, width, depth + 1)
+            clock.index = first + each * step.count
+            continue
+        if isinstance(step, Narration):
+            what = f"narration {format_duration(round(step.clip_seconds, 1))}"
+            text = f'"{step.text}"' if step.text else step.clip.name
+            room = max(width - 30 - len(indent), 20)
+            wrapped = textwrap.wrap(text, room) or [""]
+            lines.append(f"{at}  {indent}{what.ljust(20)} {wrapped[0]}")
+            lines += [f"{'':7}  {indent}{'':20} {more}" for more in wrapped[1:]]
+        elif isinstance(step, Silence):
+            flex = ""
+            if step.flex:
+                top = format_duration(step.max_seconds) if step.max_seconds else "any"
+                flex = f"  (flex {format_duration(step.min_seconds)}-{top})"
+            lines.append(f"{at}  {indent}silence {format_duration(step.seconds)}{flex}")
+        elif isinstance(step, Bell):
+            lines.append(f"{at}  {indent}bell {step.label} ({format_duration(step.seconds)})")
+        clock.advance(1)
+    return lines

@@ -1,0 +1,47 @@
+"""Where things live: bundled content, the user's own folders and caches."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+_PACKAGE = Path(__file__).resolve().parent.parent
+
+
+def bundled_root() -> Path:
+    """The folder holding `sessions/` and `audio/`: inside the installed wheel, or the checkout."""
+    installed = _PACKAGE / "_bundled"
+    return installed if installed.is_dir() else _PACKAGE.parent
+
+
+def bundled_sessions_dir() -> Path:
+    return bundled_root() / "sessions"
+
+
+def bundled_audio_dir() -> Path:
+    return bundled_root() / "audio"
+
+
+def user_sessions_dir() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("meditate", appauthor=False)) / "sessions"
+
+
+def user_data_path() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("meditate", appauthor=False))
+
+
+def user_cache_dir() -> Path:
+    override = os.environ.get("MEDITATE_CACHE")
+    if override:
+        return Path(override)
+    from platformdirs import user_cache_dir as platform_cache_dir
+
+    return Path(platform_cache_dir("meditate", appauthor=False))
+
+
+def history_path() -> Path:
+    return user_data_path() / "history.sqlite3"

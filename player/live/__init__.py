@@ -1,0 +1,2 @@
+"""Live playback: the device, the buffer rendered ahead, the player, the terminal display
+and keys."""

@@ -1,0 +1,86 @@
+"""The listening loop: drives a Player, reads keys, draws the display, reports how it ended."""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from dataclasses import dataclass
+from typing import TextIO
+
+from player.live.player import Player
+from player.live.screen import Moment, chapter_line, live_lines
+from player.live.terminal import Key, LiveArea, cbreak, is_terminal, read_keys, supports_unicode
+
+TICK_SECONDS = 0.1
+
+
+@dataclass(frozen=True)
+class Listening:
+    """How a sitting ended."""
+
+    completed: bool  # played to the end
+    quit: bool  # the listener pressed q
+    interrupted: bool  # Ctrl-C or a signal
+    position: int  # frame where it stopped
+    seconds: float  # time spent listening, pauses not counted
+
+
+def listen(
+    player: Player,
+    *,
+    out: TextIO,
+    keys_fd: int | None,
+    start: int = 0,
+    width: int = 80,
+) -> Listening:
+    """Play from `start` until the end, `q`, or Ctrl-C; the terminal is always restored."""
+    timeline = player.timeline
+    live = is_terminal(out)
+    unicode = supports_unicode(out)
+    quit_pressed = interrupted = False
+    last_chapter: int | None = None
+    keys_mode = cbreak(keys_fd) if keys_fd is not None else contextlib.nullcontext()
+    area = LiveArea(out) if live else None
+    with keys_mode, area if area else contextlib.nullcontext():
+        try:
+            player.start(start)
+            while not player.finished():
+                for key in read_keys(keys_fd, TICK_SECONDS) if keys_fd is not None else _idle():
+                    if key is Key.QUIT:
+                        quit_pressed = True
+                    elif key is Key.PAUSE:
+                        player.toggle_pause()
+                    elif key is Key.NEXT:
+                        player.next_chapter()
+                    elif key is Key.BACK:
+                        player.previous_chapter()
+                if quit_pressed:
+                    break
+                player.keep_up()
+                position = player.position()
+                if area:
+                    area.draw(
+                        live_lines(
+                            timeline, Moment(position, player.paused), width, unicode=unicode
+                        )
+                    )
+                else:
+                    chapter = timeline.chapter_at(position)
+                    if chapter != last_chapter:
+                        out.write(chapter_line(timeline, position) + "\n")
+                        out.flush()
+                        last_chapter = chapter
+        except KeyboardInterrupt:
+            interrupted = True
+        finally:
+            position = player.position()
+            player.stop()
+    completed = not (quit_pressed or interrupted)
+    if completed:
+        position = timeline.length
+    return Listening(completed, quit_pressed, interrupted, position, player.listened_seconds())
+
+
+def _idle() -> list[Key]:
+    time.sleep(TICK_SECONDS)
+    return []

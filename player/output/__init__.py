@@ -1,0 +1,1 @@
+"""Finished files: the encoder, tags, export, batch export and plots."""

@@ -1,0 +1,150 @@
+"""Exports many sessions at once, N in parallel processes, reporting progress in one stream."""
+
+from __future__ import annotations
+
+import multiprocessing
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from player.common.errors import MeditateError
+from player.sound.render import RenderOptions
+
+_POLL_SECONDS = 0.1
+
+
+@dataclass(frozen=True)
+class BatchItem:
+    name: str
+    session: Path
+    target: Path
+    frames: int  # rendered length, for the progress display
+
+
+@dataclass(frozen=True)
+class BatchOutcome:
+    item: BatchItem
+    error: str | None  # None when written
+
+
+def plan(
+    sessions: list[tuple[str, Path]],
+    folder: Path,
+    suffix: str,
+    *,
+    force: bool,
+    length: float | None = None,
+) -> tuple[list[BatchItem], list[str]]:
+    """What to write where, and the problems of sessions that cannot be exported.
+
+    Refuses, before any work, to replace existing files without `force`.
+    """
+    from player.session.loader import SessionError, load_session
+    from player.session.timeline import compile_timeline
+
+    items: list[BatchItem] = []
+    problems: list[str] = []
+    for name, path in sessions:
+        try:
+            timeline = compile_timeline(load_session(path), length)
+        except SessionError as error:
+            problems.extend(str(p) for p in error.problems)
+            continue
+        except MeditateError as error:
+            problems.append(f"{name}: {error}")
+            continue
+        items.append(BatchItem(name, path, folder / f"{name}{suffix}", timeline.length))
+    existing = [item.target for item in items if item.target.exists()]
+    if existing and not force:
+        names = ", ".join(p.name for p in existing[:3]) + (" ..." if len(existing) > 3 else "")
+        raise MeditateError(
+            f"{len(existing)} file(s) exist in {folder} ({names}): use --force to replace them"
+        )
+    return items, problems
+
+
+def run(
+    items: list[BatchItem],
+    *,
+    jobs: int,
+    options: RenderOptions,
+    bitrate: str,
+    force: bool,
+    progress: Callable[[int], None],
+    finished: Callable[[BatchOutcome], None],
+    length: float | None = None,
+) -> list[BatchOutcome]:
+    """Export every item, `jobs` at a time. Ctrl-C or SIGTERM stops all, leaving no partials."""
+    context = multiprocessing.get_context("spawn")
+    # A shared counter, not a queue: a queue's feeder thread can hold a stopping worker
+    # until someone reads it, and after Ctrl-C nobody does.
+    frames = context.Value("q", 0)
+    reported = 0
+    outcomes: list[BatchOutcome] = []
+    pool = context.Pool(jobs, initializer=_start_worker, initargs=(frames,))
+    try:
+        pending = {
+            pool.apply_async(_export_item, (item, options, bitrate, force, length)): item
+            for item in items
+        }
+        while pending:
+            time.sleep(_POLL_SECONDS)
+            reported = _report(frames, reported, progress)
+            for result in [r for r in pending if r.ready()]:
+                outcome = BatchOutcome(pending.pop(result), result.get())
+                outcomes.append(outcome)
+                finished(outcome)
+        _report(frames, reported, progress)
+        pool.close()
+    except BaseException:
+        pool.terminate()
+        raise
+    finally:
+        pool.join()
+    return outcomes
+
+
+def _report(frames: Any, reported: int, progress: Callable[[int], None]) -> int:
+    """Pass on the frames rendered since `reported`; returns the new total."""
+    total = int(frames.value)
+    if total > reported:
+        progress(total - reported)
+    return total
+
+
+_worker_frames: Any = None
+
+
+def _start_worker(frames: Any) -> None:
+    from player.common.files import install_sigterm_as_keyboardinterrupt
+
+    global _worker_frames
+    _worker_frames = frames
+    install_sigterm_as_keyboardinterrupt()
+
+
+def _export_item(
+    item: BatchItem, options: RenderOptions, bitrate: str, force: bool, length: float | None
+) -> str | None:
+    """Runs in a worker: the error message, or None when the file was written."""
+    from player.output.export import export
+    from player.session.loader import load_session
+    from player.session.timeline import compile_timeline
+
+    assert _worker_frames is not None
+    counter = _worker_frames
+
+    def report(count: int) -> None:
+        with counter.get_lock():
+            counter.value += count
+
+    try:
+        timeline = compile_timeline(load_session(item.session), length)
+        export(
+            timeline, item.target, options=options, bitrate=bitrate, force=force, progress=report
+        )
+    except MeditateError as error:
+        return str(error)
+    return None

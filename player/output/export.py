@@ -1,0 +1,111 @@
+"""Writes a rendered session to a finished, tagged file: streamed, atomic, never clobbering."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from player.common.audio_format import SAMPLE_RATE
+from player.common.files import atomic_output
+from player.common.paths import bundled_audio_dir
+from player.output.encoder import format_for, open_encoder
+from player.output.tags import ChapterTag, TrackTags, write_tags
+from player.session.model import Narration, Repeat, Session, Step
+from player.session.timeline import Timeline
+from player.sound.render import Renderer, RenderOptions
+
+DEFAULT_BITRATE = "128k"
+DEFAULT_COVER = "cover.png"
+
+Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    path: Path
+    seconds: float
+    chapters: int
+
+
+def export(
+    timeline: Timeline,
+    target: Path,
+    *,
+    options: RenderOptions | None = None,
+    bitrate: str = DEFAULT_BITRATE,
+    force: bool = False,
+    start: int = 0,
+    progress: Progress | None = None,
+) -> ExportResult:
+    """Render `timeline` from frame `start` into `target`, in the format its suffix names.
+
+    The file appears only once it is complete and tagged; an existing file is replaced
+    only with `force`. Raises MeditateError for anything the user can fix.
+    """
+    fmt = format_for(target)
+    renderer = Renderer(timeline, options)
+    tags = track_tags(timeline, start)
+    with atomic_output(target, force=force) as partial:
+        with open_encoder(partial, fmt, bitrate=bitrate, name=str(target)) as encoder:
+            for block in renderer.blocks(start):
+                encoder.write(block.tobytes())
+                if progress:
+                    progress(len(block))
+        write_tags(partial, tags, fmt)
+    return ExportResult(target, (timeline.length - start) / SAMPLE_RATE, len(tags.chapters))
+
+
+def track_tags(timeline: Timeline, start: int = 0) -> TrackTags:
+    """Tags for an export of `timeline` from frame `start`: chapters are shifted to match."""
+    session = timeline.session
+    return TrackTags(
+        title=session.title,
+        artist=session.author,
+        album=session.title,
+        year=datetime.date.today().year,
+        comment=session.description,
+        lyrics="\n".join(_lyric_lines(session.steps)) or None,
+        cover=_cover_bytes(session),
+        cover_mime=_mime(session.cover) if session.cover else "image/png",
+        chapters=_chapter_tags(timeline, start),
+    )
+
+
+def _chapter_tags(timeline: Timeline, start: int) -> tuple[ChapterTag, ...]:
+    chapters = []
+    for mark in timeline.chapters:
+        if mark.end <= start:
+            continue
+        begin = max(mark.start - start, 0)
+        chapters.append(ChapterTag(mark.title, _ms(begin), _ms(mark.end - start)))
+    return tuple(chapters)
+
+
+def _ms(frames: int) -> int:
+    return round(frames * 1000 / SAMPLE_RATE)
+
+
+def _lyric_lines(steps: tuple[Step, ...]) -> Iterator[str]:
+    for step in steps:
+        if isinstance(step, Narration) and step.text:
+            yield step.text
+        elif isinstance(step, Repeat):
+            inner = list(_lyric_lines(step.steps))
+            if inner and step.count > 1:
+                yield f"({step.count} times:) " + " ".join(inner)
+            else:
+                yield from inner
+
+
+def _cover_bytes(session: Session) -> bytes | None:
+    path = session.cover or bundled_audio_dir() / DEFAULT_COVER
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def _mime(path: Path) -> str:
+    return "image/jpeg" if path.suffix.lower() in (".jpg", ".jpeg") else "image/png"

@@ -1,0 +1,1 @@
+"""The practice log: sittings and streaks."""

@@ -1,0 +1,91 @@
+"""`meditate new`: a commented starter session that plays at once, narration drafted in text."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from player.common.errors import MeditateError
+
+_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
+
+TEMPLATE = """\
+# {name}: your own guided meditation. Lines starting with # are comments.
+#
+#   meditate play {name}     listen to it now
+#   meditate check {name}    find mistakes, line by line
+#   meditate show {name}     see when everything happens
+#
+# Narration written as `text:` alone is a draft, spoken by espeak-ng, so you can listen
+# before you record. When you have a recording, add `narration: path/to/file.mp3` beside its
+# text (paths are looked up next to this file first). Durations: 20s, 2m, 1m30s, 1h.
+
+title: {title}
+description: A few minutes to arrive, breathe and rest.
+author: {author}
+tags: [draft]
+
+voice: {{name: en-us+f5, rate: 120, pitch: 28}}   # how drafts are spoken
+
+ambient:
+  - sound: synth:pink-noise    # or brown-noise, ocean, rain, drone, or an audio file
+    volume: -24 dB             # relative to the narration
+    duck: 6 dB                 # softer while the voice speaks
+
+steps:
+  - bell: singing-bowl         # singing-bowl, bell, chime, or an audio file
+
+  - chapter: Arriving
+  - text: Welcome. Find a comfortable way to sit, and let your eyes close.
+  - silence: 8s
+  - text: Notice where your body meets the ground, and let it be held.
+  - silence: 15s
+
+  - chapter: Breathing
+  - repeat: 3
+    steps:
+      - text: Breathe in slowly.
+      - silence: 4s
+      - text: And breathe out.
+      - silence: 6s
+
+  - chapter: Resting
+  - text: Now let the breath find its own way, and simply rest here.
+  - silence: 1m
+    flex: true                 # stretches or shrinks with --length
+    min: 20s
+    max: 10m
+  - text: Gently come back. When you are ready, open your eyes.
+  - bell: singing-bowl
+"""
+
+
+def check_name(name: str) -> str:
+    if not _NAME.fullmatch(name):
+        raise MeditateError(
+            f"'{name}' cannot name a session: use lowercase letters, digits, - and _ "
+            "(for example evening-calm)"
+        )
+    return name
+
+
+def starter_text(name: str, author: str = "Your Name") -> str:
+    title = " ".join(word.capitalize() for word in re.split(r"[-_]+", name) if word)
+    return TEMPLATE.format(name=name, title=title or name, author=author)
+
+
+def create_session(name: str, folder: Path) -> Path:
+    """Write the starter as folder/NAME.yaml; never replaces an existing file."""
+    check_name(name)
+    path = folder / f"{name}.yaml"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    except FileExistsError:
+        raise MeditateError(f"{path} exists already: choose another name, or edit it") from None
+    except OSError as error:
+        raise MeditateError(f"cannot write {path}: {error.strerror}") from None
+    with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
+        stream.write(starter_text(name))
+    return path

@@ -1,0 +1,196 @@
+"""Compiles a session into events placed on one sample clock. Pure: no I/O, no audio."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+
+from player.common.audio_format import SAMPLE_RATE, seconds_to_frames
+from player.session.flex import flex_durations
+from player.session.model import (
+    AmbientBed,
+    Bell,
+    Chapter,
+    Location,
+    Narration,
+    Repeat,
+    Session,
+    Silence,
+    Step,
+    step_seconds,
+)
+
+
+class EventKind(str, Enum):
+    NARRATION = "narration"
+    SILENCE = "silence"
+    BELL = "bell"
+
+
+@dataclass(frozen=True)
+class Event:
+    """One sound (or silence) at its place on the clock, in frames of the master rate."""
+
+    kind: EventKind
+    start: int
+    length: int
+    clip: Path | None  # the file to play; None for silence and built-in bells
+    bell: str | None  # built-in bell name
+    gain_db: float
+    fade_in: int
+    fade_out: int
+    text: str | None
+    chapter: int  # index into Timeline.chapters; -1 before the first chapter
+    where: Location
+
+    @property
+    def end(self) -> int:
+        return self.start + self.length
+
+
+@dataclass(frozen=True)
+class ChapterMark:
+    title: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class BedSpan:
+    """An ambient bed placed between two frames, with its fades and ducking in frames."""
+
+    bed: AmbientBed
+    start: int
+    end: int
+    gain_db: float
+    fade_in: int
+    fade_out: int
+    duck_db: float
+
+
+@dataclass(frozen=True)
+class Timeline:
+    session: Session
+    length: int
+    events: tuple[Event, ...]
+    chapters: tuple[ChapterMark, ...]
+    beds: tuple[BedSpan, ...]
+
+    @property
+    def seconds(self) -> float:
+        return self.length / SAMPLE_RATE
+
+    def chapter_at(self, frame: int) -> int:
+        """Index of the chapter playing at a frame; -1 before the first chapter."""
+        current = -1
+        for index, mark in enumerate(self.chapters):
+            if mark.start <= frame:
+                current = index
+        return current
+
+
+def compile_timeline(session: Session, length_seconds: float | None = None) -> Timeline:
+    """Lay every step of a session end to end, repeats expanded, on the master clock.
+
+    With `length_seconds`, flexible silences stretch or shrink so the whole lasts that long.
+    """
+    flexed = {} if length_seconds is None else flex_durations(session, length_seconds)
+    placed: list[Event] = []
+    titles: list[tuple[str, int]] = []
+    clock = 0
+    for step in _expanded(session.steps):
+        if isinstance(step, Chapter):
+            titles.append((step.title, clock))
+            continue
+        seconds = (
+            flexed.get(step, step.seconds) if isinstance(step, Silence) else step_seconds(step)
+        )
+        length = seconds_to_frames(seconds)
+        placed.append(_event(step, clock, length, len(titles) - 1))
+        clock += length
+    length = clock
+    chapters = tuple(
+        ChapterMark(title, start, titles[i + 1][1] if i + 1 < len(titles) else length)
+        for i, (title, start) in enumerate(titles)
+    )
+    beds = tuple(_bed_span(bed, chapters, length) for bed in session.ambient)
+    return Timeline(session, length, tuple(placed), chapters, tuple(b for b in beds if b))
+
+
+def _expanded(steps: tuple[Step, ...]) -> Iterator[Step]:
+    for step in steps:
+        if isinstance(step, Repeat):
+            for _ in range(step.count):
+                yield from _expanded(step.steps)
+        else:
+            yield step
+
+
+def _event(step: Step, start: int, length: int, chapter: int) -> Event:
+    if isinstance(step, Narration):
+        return Event(
+            EventKind.NARRATION,
+            start,
+            length,
+            step.clip,
+            None,
+            step.volume_db,
+            seconds_to_frames(step.fade_in),
+            seconds_to_frames(step.fade_out),
+            step.text,
+            chapter,
+            step.where,
+        )
+    if isinstance(step, Bell):
+        return Event(
+            EventKind.BELL, start, length, step.file, step.name, step.volume_db, 0, 0, None,
+            chapter, step.where,
+        )  # fmt: skip
+    assert isinstance(step, Silence)
+    return Event(EventKind.SILENCE, start, length, None, None, 0.0, 0, 0, None, chapter, step.where)
+
+
+def _bed_span(bed: AmbientBed, chapters: tuple[ChapterMark, ...], length: int) -> BedSpan | None:
+    by_title = {mark.title: mark for mark in reversed(chapters)}
+    start = by_title[bed.from_chapter].start if bed.from_chapter else 0
+    end = by_title[bed.until_chapter].end if bed.until_chapter else length
+    span = end - start
+    if span <= 0:
+        return None
+    fade_in = seconds_to_frames(bed.fade_in)
+    fade_out = seconds_to_frames(bed.fade_out)
+    if fade_in + fade_out > span:
+        scale = span / (fade_in + fade_out)
+        fade_in, fade_out = int(fade_in * scale), int(fade_out * scale)
+    return BedSpan(bed, start, end, bed.volume_db, fade_in, fade_out, bed.duck_db)
+
+
+def locate(timeline: Timeline, reference: str) -> int:
+    """The frame a listener means by a chapter title (or its start) or a time like 4m30s."""
+    from player.common.errors import MeditateError
+    from player.session.units import parse_duration
+
+    try:
+        seconds = parse_duration(reference)
+    except ValueError:
+        pass
+    else:
+        frame = seconds_to_frames(seconds)
+        if frame >= timeline.length:
+            raise MeditateError(
+                f"--from {reference}: the session is only {timeline.seconds:.0f} s long"
+            )
+        return frame
+    wanted = reference.strip().casefold()
+    for mark in timeline.chapters:
+        if mark.title.casefold() == wanted:
+            return mark.start
+    starting = [m for m in timeline.chapters if m.title.casefold().startswith(wanted)]
+    if len(starting) == 1:
+        return starting[0].start
+    titles = ", ".join(f"'{m.title}'" for m in timeline.chapters) or "none"
+    raise MeditateError(
+        f"--from {reference}: no chapter of that name and not a time (chapters: {titles})"
+    )

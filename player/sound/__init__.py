@@ -1,0 +1,2 @@
+"""From timeline to PCM: decoding, speech, synthesised beds and bells, loudness, mastering and
+the renderer."""

@@ -1,0 +1,80 @@
+"""Decodes sound files with pydub and conditions them to the master format (float32 stereo)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from player.common.audio_format import CHANNELS, SAMPLE_RATE
+from player.common.errors import MeditateError
+from player.output.encoder import FFMPEG_INSTALL_HINT
+
+
+def decode(path: Path) -> np.ndarray:
+    """The file's sound as float32 frames at 44.1 kHz, stereo. Raises MeditateError."""
+    from pydub import AudioSegment
+    from pydub.exceptions import CouldntDecodeError
+
+    try:
+        segment = AudioSegment.from_file(str(path))
+    except CouldntDecodeError as error:
+        raise MeditateError(f"cannot decode {path}: {_ffmpeg_reason(str(error))}") from None
+    except FileNotFoundError:
+        if path.exists():  # then it is ffmpeg that pydub could not find
+            raise MeditateError(FFMPEG_INSTALL_HINT) from None
+        raise MeditateError(f"{path} disappeared since the session was checked") from None
+    except (OSError, ValueError, IndexError) as error:
+        raise MeditateError(f"cannot decode {path}: {error}") from None
+    if segment.frame_count() == 0:
+        raise MeditateError(f"{path} holds no audio")
+    frames = condition(
+        np.array(segment.get_array_of_samples()), segment.sample_width, segment.channels,
+        segment.frame_rate,
+    )  # fmt: skip
+    if not np.any(frames):
+        raise MeditateError(f"{path} is pure digital silence: re-record or replace it")
+    return frames
+
+
+def condition(samples: np.ndarray, sample_width: int, channels: int, rate: int) -> np.ndarray:
+    """Interleaved integer samples of any width, layout and rate -> float32 (frames, 2) at 44.1k."""
+    scale = float(1 << (8 * sample_width - 1))
+    frames = samples.astype(np.float32).reshape(-1, channels) / np.float32(scale)
+    if channels == 1:
+        frames = np.repeat(frames, CHANNELS, axis=1)
+    elif channels > CHANNELS:
+        frames = frames[:, :CHANNELS]  # front left and right of a surround file
+    if rate != SAMPLE_RATE:
+        frames = resample(frames, rate)
+    return np.ascontiguousarray(frames, dtype=np.float32)
+
+
+def resample(frames: np.ndarray, rate: int) -> np.ndarray:
+    """To the master rate with ffmpeg's SoX resampler (pydub's own is linear interpolation)."""
+    import subprocess
+
+    channels = frames.shape[1]
+    command = [
+        "ffmpeg", "-v", "error", "-nostdin",
+        "-f", "f32le", "-ar", str(rate), "-ac", str(channels), "-i", "pipe:0",
+        "-af", f"aresample={SAMPLE_RATE}:resampler=soxr:precision=28",
+        "-f", "f32le", "-ar", str(SAMPLE_RATE), "-ac", str(channels), "pipe:1",
+    ]  # fmt: skip
+    try:
+        done = subprocess.run(
+            command, input=np.ascontiguousarray(frames, "<f4").tobytes(), capture_output=True
+        )
+    except FileNotFoundError:
+        raise MeditateError(FFMPEG_INSTALL_HINT) from None
+    if done.returncode != 0:
+        reason = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise MeditateError(f"resampling failed: {reason[-1] if reason else 'ffmpeg error'}")
+    return np.frombuffer(done.stdout, dtype="<f4").reshape(-1, channels)
+
+
+def _ffmpeg_reason(message: str) -> str:
+    lines = [line.strip() for line in message.splitlines() if line.strip()]
+    useful = [line for line in lines if "Invalid data" in line or "Error" in line or ":" in line]
+    tail = useful[-1] if useful else (lines[-1] if lines else "unknown error")
+    return tail[-160:]
