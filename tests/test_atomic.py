@@ -239,9 +239,10 @@ WRITER = """
 import sys, time
 from pathlib import Path
 sys.path.insert(0, {repo!r})
-from player.common.files import atomic_output, install_sigterm_as_keyboardinterrupt
+from player.common.files import atomic_output
+from player.cli.signals import sigterm_as_keyboard_interrupt
 {setup}
-install_sigterm_as_keyboardinterrupt()
+sigterm_as_keyboard_interrupt()
 with atomic_output(Path({target!r}), force=False) as partial:
 {body}"""
 

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from measure import ebur128, ffprobe
 
 from player.cli.app import main
-from player.session.loader import load_session
+from player.prepare.session import load_prepared
 from player.session.model import Bell, Chapter, Narration, Silence, flatten
 from player.session.timeline import compile_timeline
 
@@ -32,7 +32,7 @@ def test_all_bundled_audio_together_is_at_most_15_mb() -> None:
 
 @pytest.mark.parametrize(("name", "minutes"), PRACTICES.items())
 def test_each_practice_is_shaped_as_the_library_promises(name: str, minutes: int) -> None:
-    session = load_session(REPO / "sessions" / f"{name}.yaml")
+    session = load_prepared(REPO / "sessions" / f"{name}.yaml")
     timeline = compile_timeline(session)
     assert abs(timeline.seconds - minutes * 60) <= 60
     steps = list(flatten(session.steps))

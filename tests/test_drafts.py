@@ -13,7 +13,8 @@ import pytest
 from click.testing import CliRunner
 
 from player.cli.app import main
-from player.session.loader import SessionError, load_session
+from player.prepare.session import load_prepared
+from player.session.problems import SessionError
 from player.session.timeline import compile_timeline
 from player.sound.render import Renderer
 
@@ -43,11 +44,11 @@ def test_a_draft_is_spoken_once_then_comes_from_the_cache(write_session, tmp_pat
     counter = counting_espeak(tmp_path)
     monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}")
     path = write_session(DRAFT)
-    timeline = compile_timeline(load_session(path))
+    timeline = compile_timeline(load_prepared(path))
     first = Renderer(timeline).pcm(0, timeline.length)
     calls = len(counter.read_text().split())
     assert calls >= 2
-    again = compile_timeline(load_session(path))
+    again = compile_timeline(load_prepared(path))
     second = Renderer(again).pcm(0, again.length)
     assert len(counter.read_text().split()) == calls  # no new espeak-ng run
     assert np.array_equal(first, second)
@@ -57,8 +58,8 @@ def test_a_draft_is_spoken_once_then_comes_from_the_cache(write_session, tmp_pat
 
 
 def test_another_voice_is_another_clip(write_session) -> None:
-    one = load_session(write_session(DRAFT))
-    other = load_session(write_session(DRAFT.replace("pitch: 40", "pitch: 60"), "b.yaml"))
+    one = load_prepared(write_session(DRAFT))
+    other = load_prepared(write_session(DRAFT.replace("pitch: 40", "pitch: 60"), "b.yaml"))
     assert one.steps[0].clip != other.steps[0].clip
     assert one.steps[0].draft and one.steps[0].text == "Welcome to this practice."
 
@@ -75,7 +76,7 @@ def test_without_espeak_ng_a_draft_says_how_to_install_it(write_session, monkeyp
     monkeypatch.setenv("PATH", "/nonexistent")
     path = write_session(DRAFT)
     with pytest.raises(SessionError) as caught:
-        load_session(path)
+        load_prepared(path)
     message = str(caught.value.problems[0])
     assert message.startswith(f"{path}:4:5: cannot speak this draft narration")
     assert "apt-get install espeak-ng" in message
@@ -84,7 +85,7 @@ def test_without_espeak_ng_a_draft_says_how_to_install_it(write_session, monkeyp
 def test_narration_needs_a_clip_or_text(write_session) -> None:
     path = write_session("title: T\nsteps:\n  - narration:\n    volume: -3 dB\n")
     with pytest.raises(SessionError, match="needs a clip"):
-        load_session(path)
+        load_prepared(path)
 
 
 def test_new_writes_a_starter_that_plays_at_once_and_never_overwrites(tmp_path) -> None:
@@ -94,7 +95,7 @@ def test_new_writes_a_starter_that_plays_at_once_and_never_overwrites(tmp_path) 
     assert path.name == "evening-calm.yaml" and path.parent.name == "sessions"
     text = path.read_text()
     assert text.startswith("# evening-calm: your own guided meditation.")
-    timeline = compile_timeline(load_session(path))
+    timeline = compile_timeline(load_prepared(path))
     assert timeline.seconds > 60 and len(timeline.chapters) == 3
     assert CliRunner().invoke(main, ["list"]).output.count("evening-calm") == 1
     again = CliRunner().invoke(main, ["new", "evening-calm"])

@@ -17,7 +17,7 @@ from measure import ebur128, ffprobe, wav_samples
 
 from player.cli.app import main
 from player.output.tags import read_tags
-from player.session.loader import load_session
+from player.prepare.session import load_prepared
 from player.session.timeline import compile_timeline
 from player.sound.render import Renderer
 
@@ -139,7 +139,7 @@ def test_other_formats_carry_the_same_tags_and_length(session, tmp_path, suffix)
 def test_the_wav_export_holds_exactly_the_rendered_pcm(session, tmp_path) -> None:
     target = tmp_path / "exact.wav"
     assert run("export", str(session), "-o", str(target))[0] == 0
-    renderer = Renderer(compile_timeline(load_session(session)))
+    renderer = Renderer(compile_timeline(load_prepared(session)))
     assert np.array_equal(wav_samples(target), renderer.pcm(0, renderer.length))
 
 

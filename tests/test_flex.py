@@ -10,8 +10,8 @@ from measure import ffprobe
 
 from player.cli.app import main
 from player.common.errors import MeditateError
+from player.prepare.session import load_prepared
 from player.session.flex import length_range
-from player.session.loader import load_session
 from player.session.timeline import EventKind, compile_timeline
 
 SESSION = """
@@ -32,19 +32,19 @@ steps:
 
 
 def test_the_range_runs_from_all_mins_to_all_maxes(write_session) -> None:
-    span = length_range(load_session(write_session(SESSION)))
+    span = length_range(load_prepared(write_session(SESSION)))
     assert span.natural == pytest.approx(10 + 60 + 3 * 30)
     assert span.shortest == pytest.approx(10 + 30 + 30)
     assert span.longest is None  # the repeated silence has no max
     bounded = SESSION.replace("        flex: true\n", "        flex: true\n        max: 1m\n")
-    assert length_range(load_session(write_session(bounded, "b.yaml"))).longest == pytest.approx(
+    assert length_range(load_prepared(write_session(bounded, "b.yaml"))).longest == pytest.approx(
         10 + 240 + 30 + 180
     )
 
 
 @pytest.mark.parametrize("target", [75.0, 160.0, 600.0, 3600.0])
 def test_stretching_hits_the_length_and_leaves_fixed_parts_alone(write_session, target) -> None:
-    session = load_session(write_session(SESSION))
+    session = load_prepared(write_session(SESSION))
     natural = compile_timeline(session)
     stretched = compile_timeline(session, target)
     assert abs(stretched.seconds - target) <= 0.5
@@ -55,7 +55,7 @@ def test_stretching_hits_the_length_and_leaves_fixed_parts_alone(write_session, 
 
 
 def test_shrinking_respects_min_and_proportions(write_session) -> None:
-    session = load_session(write_session(SESSION))
+    session = load_prepared(write_session(SESSION))
     timeline = compile_timeline(session, 80.0)
     silences = [e.length / 44100 for e in timeline.events if e.kind is EventKind.SILENCE]
     first = silences[0]
@@ -64,10 +64,10 @@ def test_shrinking_respects_min_and_proportions(write_session) -> None:
 
 
 def test_an_unreachable_length_names_the_shortest_and_longest(write_session) -> None:
-    session = load_session(write_session(SESSION.replace("flex: true\n        min", "min")))
+    session = load_prepared(write_session(SESSION.replace("flex: true\n        min", "min")))
     with pytest.raises(MeditateError, match=r"--length 0:30 is out of reach: it can last from"):
         compile_timeline(session, 30.0)
-    fixed = load_session(write_session("title: T\nsteps:\n  - silence: 1m\n", "fixed.yaml"))
+    fixed = load_prepared(write_session("title: T\nsteps:\n  - silence: 1m\n", "fixed.yaml"))
     with pytest.raises(MeditateError, match="no flexible silences"):
         compile_timeline(fixed, 120.0)
 

@@ -16,7 +16,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from player.session.loader import SessionError, load_session
+from player.prepare.session import load_prepared
+from player.session.problems import SessionError
 from player.session.timeline import compile_timeline
 
 REPO = Path(__file__).resolve().parent.parent
@@ -60,7 +61,7 @@ documents = st.recursive(
 
 def outcome_is_allowed(path: Path) -> None:
     try:
-        session = load_session(path)
+        session = load_prepared(path)
     except SessionError as error:
         assert error.problems, "an error without problems"
         for line in str(error).splitlines():
@@ -129,7 +130,7 @@ def test_deeply_nested_lists_are_refused_quickly(tmp_path) -> None:
     path = tmp_path / "deep.yaml"
     path.write_text("title: T\nsteps: " + "[" * 5000 + "]" * 5000 + "\n")
     with pytest.raises(SessionError, match="YAML syntax error"):
-        load_session(path)
+        load_prepared(path)
 
 
 def test_deeply_nested_repeats_are_refused(tmp_path) -> None:
@@ -142,7 +143,7 @@ def test_deeply_nested_repeats_are_refused(tmp_path) -> None:
     path = tmp_path / "repeats.yaml"
     path.write_text(body)
     with pytest.raises(SessionError, match="nested more than 64 deep"):
-        load_session(path)
+        load_prepared(path)
 
 
 def test_a_100_mb_file_is_refused_before_it_is_read(tmp_path) -> None:
@@ -150,7 +151,7 @@ def test_a_100_mb_file_is_refused_before_it_is_read(tmp_path) -> None:
     with path.open("wb") as stream:
         stream.truncate(100 * 1024 * 1024)
     with pytest.raises(SessionError, match=r"file is 104\.9 MB; a session file may be at most"):
-        load_session(path)
+        load_prepared(path)
 
 
 @pytest.mark.parametrize(
@@ -161,5 +162,5 @@ def test_binary_garbage_is_refused_with_a_message(tmp_path, garbage: bytes) -> N
     path = tmp_path / "garbage.yaml"
     path.write_bytes(garbage)
     with pytest.raises(SessionError) as caught:
-        load_session(path)
+        load_prepared(path)
     assert LOCATED.match(str(caught.value).splitlines()[0])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from player.sound.limiter import Limiter, sliding_min, trailing_mean
+from player.sound.mastering import Limiter, sliding_min, trailing_mean
 
 
 def test_sliding_min_and_trailing_mean_match_their_definitions() -> None:

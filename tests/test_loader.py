@@ -8,15 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from player.session.loader import SessionError, load_session
+from player.prepare.session import load_prepared
 from player.session.model import Bell, Chapter, Narration, Repeat, Silence
+from player.session.problems import SessionError
 
 WriteSession = Callable[..., Path]
 
 
 def problems_of(path: Path) -> list[str]:
     with pytest.raises(SessionError) as caught:
-        load_session(path)
+        load_prepared(path)
     return [str(problem) for problem in caught.value.problems]
 
 
@@ -56,7 +57,7 @@ def test_a_full_session_becomes_a_typed_model(write_session: WriteSession, make_
                 max: 3m
         """
     )
-    session = load_session(path)
+    session = load_prepared(path)
     assert session.title == "Grounding"
     assert session.tags == ("grounding", "beginner")
     bed = session.ambient[0]
@@ -68,8 +69,8 @@ def test_a_full_session_becomes_a_typed_model(write_session: WriteSession, make_
     assert isinstance(bell, Bell) and bell.name == "singing-bowl" and bell.seconds == 12.0
     assert isinstance(chapter, Chapter) and chapter.title == "Arriving"
     assert isinstance(narration, Narration)
-    assert narration.clip == tmp_path / "clips" / "hello.wav"
-    assert narration.clip_seconds == pytest.approx(2.5, abs=0.001)
+    assert narration.clip is not None and narration.clip.path == tmp_path / "clips" / "hello.wav"
+    assert narration.seconds == pytest.approx(2.5, abs=0.001)
     assert (narration.text, narration.volume_db, narration.fade_out) == ("Hello.", -2.0, 0.5)
     assert narration.where.line == 15
     assert isinstance(repeat, Repeat) and repeat.count == 2
@@ -127,11 +128,11 @@ def test_paths_resolve_beside_the_session_before_the_bundled_audio(
 ) -> None:
     bundled = "narration/three-breaths/02-in.ogg"
     path = write_session(f"title: T\nsteps:\n  - narration: {bundled}\n")
-    assert "audio" in load_session(path).steps[0].clip.parts
+    assert "audio" in load_prepared(path).steps[0].clip.path.parts
     make_wav(tmp_path / bundled.replace(".ogg", ".wav"), 0.5)
     local = bundled.replace(".ogg", ".wav")
     path = write_session(f"title: T\nsteps:\n  - narration: {local}\n")
-    assert load_session(path).steps[0].clip == tmp_path / local
+    assert load_prepared(path).steps[0].clip.path == tmp_path / local
 
 
 def test_yaml_syntax_errors_name_their_line(write_session: WriteSession) -> None:
@@ -186,7 +187,7 @@ def test_repeat_count_must_be_between_1_and_1000(write_session: WriteSession, co
 
 def test_a_session_over_24_hours_is_refused(write_session: WriteSession) -> None:
     path = write_session("title: T\nsteps:\n  - repeat: 25\n    steps:\n      - silence: 1h\n")
-    assert "3:3: the session lasts 25:00:00; the limit is 24:00:00" in only_problem(path)
+    assert "3:5: the session lasts 25:00:00; the limit is 24:00:00" in only_problem(path)
 
 
 def test_nested_repeats_that_expand_too_far_are_refused_without_expanding(write_session):

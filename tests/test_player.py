@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 
 from player.common.audio_format import SAMPLE_RATE
-from player.live.player import ClockDevice, PcmBuffer, Player
-from player.session.loader import load_session
+from player.live.buffer import PcmBuffer
+from player.live.devices import ClockDevice
+from player.live.player import Player
+from player.prepare.session import load_prepared
 from player.session.timeline import compile_timeline
 from player.sound.render import Renderer, RenderOptions
 
@@ -49,7 +51,7 @@ class RecordingDevice(ClockDevice):
 
 @pytest.fixture
 def player(write_session):
-    timeline = compile_timeline(load_session(write_session(SESSION)))
+    timeline = compile_timeline(load_prepared(write_session(SESSION)))
     clock = FakeClock()
     buffer = PcmBuffer(Renderer(timeline, RenderOptions(ambient=False)))
     device = RecordingDevice(clock, timeline.length)

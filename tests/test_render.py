@@ -11,14 +11,14 @@ import pytest
 from measure import decoded, rms_db
 
 from player.common.audio_format import SAMPLE_RATE
-from player.session.loader import load_session
+from player.prepare.session import load_prepared
 from player.session.timeline import compile_timeline
 from player.sound.decode import decode
-from player.sound.render import FRAME, Renderer, RenderOptions
+from player.sound.render import BLOCK, Renderer, RenderOptions
 
 
 def render_all(path: Path, options: RenderOptions | None = None) -> np.ndarray:
-    renderer = Renderer(compile_timeline(load_session(path)), options)
+    renderer = Renderer(compile_timeline(load_prepared(path)), options)
     return renderer.pcm(0, renderer.length)
 
 
@@ -204,11 +204,11 @@ def test_rendering_is_deterministic_and_independent_of_where_it_starts(write_ses
     )
     whole = render_all(path)
     assert np.array_equal(whole, render_all(path))
-    timeline = compile_timeline(load_session(path))
+    timeline = compile_timeline(load_prepared(path))
     rng = np.random.default_rng(7)
     for _ in range(6):
         start = int(rng.integers(0, len(whole) - 1))
-        end = int(rng.integers(start + 1, min(start + 3 * FRAME, len(whole)) + 1))
+        end = int(rng.integers(start + 1, min(start + 3 * BLOCK, len(whole)) + 1))
         assert np.array_equal(Renderer(timeline).pcm(start, end), whole[start:end])
     pieces = []
     renderer = Renderer(timeline)

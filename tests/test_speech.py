@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from player.common.cache import Cache
 from player.common.errors import MeditateError
 from player.sound.speech import (
     EDGE_SECONDS,
@@ -56,23 +57,25 @@ def test_cached_speech_synthesizes_once_and_then_reuses_the_file(
     tmp_path: Path, counted_espeak: Path
 ) -> None:
     cache = tmp_path / "cache"
-    first = cached_speech(TEXT, Voice(), cache)
+    first = cached_speech(TEXT, Voice(), Cache(cache))
     made = first.stat().st_mtime_ns
-    again = cached_speech(TEXT, Voice(), cache)
+    again = cached_speech(TEXT, Voice(), Cache(cache))
     assert again == first
     assert first.stat().st_mtime_ns == made
     assert syntheses(counted_espeak) == 1
 
 
 def test_cached_speech_leaves_no_temporary_files(tmp_path: Path) -> None:
-    clip = cached_speech(TEXT, Voice(), tmp_path)
-    assert [path.name for path in tmp_path.iterdir()] == [clip.name]
+    clip = cached_speech(TEXT, Voice(), Cache(tmp_path))
+    assert [path.name for path in clip.parent.iterdir()] == [clip.name]
 
 
 def test_concurrent_callers_get_the_same_whole_file(tmp_path: Path) -> None:
     results: list[Path] = []
     threads = [
-        threading.Thread(target=lambda: results.append(cached_speech(TEXT, Voice(), tmp_path)))
+        threading.Thread(
+            target=lambda: results.append(cached_speech(TEXT, Voice(), Cache(tmp_path)))
+        )
         for _ in range(3)
     ]
     for thread in threads:
@@ -80,20 +83,20 @@ def test_concurrent_callers_get_the_same_whole_file(tmp_path: Path) -> None:
     for thread in threads:
         thread.join()
     assert len(set(results)) == 1
-    assert list(tmp_path.iterdir()) == [results[0]]
+    assert list(results[0].parent.iterdir()) == [results[0]]
     assert seconds(results[0]) > 2
 
 
 def test_another_voice_gets_another_file(tmp_path: Path) -> None:
-    low = cached_speech(TEXT, Voice(), tmp_path)
-    high = cached_speech(TEXT, Voice(pitch=70), tmp_path)
+    low = cached_speech(TEXT, Voice(), Cache(tmp_path))
+    high = cached_speech(TEXT, Voice(pitch=70), Cache(tmp_path))
     assert low != high
     assert low.read_bytes() != high.read_bytes()
 
 
 def test_another_text_gets_another_file(tmp_path: Path) -> None:
-    assert cached_speech("Breathe in.", Voice(), tmp_path) != cached_speech(
-        "Breathe out.", Voice(), tmp_path
+    assert cached_speech("Breathe in.", Voice(), Cache(tmp_path)) != cached_speech(
+        "Breathe out.", Voice(), Cache(tmp_path)
     )
 
 
@@ -171,7 +174,7 @@ def test_missing_espeak_is_a_user_error_with_an_install_hint(
     monkeypatch.setenv("PATH", str(tmp_path))
     assert not espeak_available()
     with pytest.raises(MeditateError) as caught:
-        cached_speech(TEXT, Voice(), tmp_path / "cache")
+        cached_speech(TEXT, Voice(), Cache(tmp_path / "cache"))
     message = str(caught.value)
     assert "espeak-ng" in message and "apt-get install espeak-ng" in message
     assert "\n" not in message

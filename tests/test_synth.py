@@ -12,9 +12,11 @@ from scipy import signal
 
 from player.common.audio_format import SAMPLE_RATE
 from player.session.catalog import BELL_SECONDS, DRONE_DEFAULT_PITCH_HZ, SYNTHS
-from player.sound import synth
+from player.sound import beds, noise
+from player.sound.beds import ambient_source
+from player.sound.bells import bell_sound
 from player.sound.loudness import integrated_lufs
-from player.sound.synth import CHUNK_FRAMES, AmbientSource, ambient_source, bell_sound
+from player.sound.noise import CHUNK_FRAMES, AmbientSource
 
 SR = SAMPLE_RATE
 NOISES = ("brown-noise", "pink-noise", "white-noise")
@@ -54,7 +56,7 @@ def peak_frequency(mono: np.ndarray, low: float = 20.0, high: float = 20000.0) -
 
 def test_importing_synth_does_not_import_scipy() -> None:
     # scipy.signal alone takes longer to import than playback may take to start
-    code = "import player.sound.synth, sys; sys.exit('scipy' in sys.modules)"
+    code = "import player.sound.beds, player.sound.bells, sys; sys.exit('scipy' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
 
 
@@ -100,7 +102,7 @@ def test_any_slice_of_a_long_render_equals_a_render_of_just_that_slice(name: str
     ranges = [(37000, 60000), (CHUNK_FRAMES - 5, CHUNK_FRAMES + 5), (0, 1), (2 * CHUNK_FRAMES - 1,)]
     for first, *last in ranges:
         end = last[0] if last else len(whole)
-        synth.clear_caches()
+        beds.clear_caches()
         assert np.array_equal(source.render(first, end - first), whole[first:end])
 
 
@@ -112,7 +114,7 @@ def test_consecutive_renders_of_any_lengths_join_into_one_render(name: str) -> N
     for length in lengths:
         pieces.append(source.render(start, length))
         start += length
-    synth.clear_caches()
+    beds.clear_caches()
     assert np.array_equal(np.concatenate(pieces), source.render(0, start))
 
 
@@ -198,7 +200,7 @@ def test_noise_level_does_not_pulse_at_the_chunk_rate(name: str) -> None:
     audio = ambient_source(name).render(0, chunks * CHUNK_FRAMES).astype(np.float64)
     power_by_phase = np.mean((audio**2).reshape(chunks, CHUNK_FRAMES, 2), axis=(0, 2))
     # segments crossfade over the first frames of each chunk; the joint is in their middle
-    joint = power_by_phase[synth.CROSSFADE_FRAMES // 2 - 512 : synth.CROSSFADE_FRAMES // 2 + 512]
+    joint = power_by_phase[noise.CROSSFADE_FRAMES // 2 - 512 : noise.CROSSFADE_FRAMES // 2 + 512]
     middle = power_by_phase[CHUNK_FRAMES // 2 - 512 : CHUNK_FRAMES // 2 + 512]
     assert 10 * np.log10(joint.mean() / middle.mean()) == pytest.approx(0.0, abs=0.5)
 
@@ -278,16 +280,16 @@ def test_rain_is_high_passed() -> None:
 
 
 def test_rain_droplets_are_scattered_a_few_times_a_second() -> None:
-    onsets = [len(synth.droplets_in_chunk(0, index).onsets) for index in range(40)]
+    onsets = [len(beds.droplets_in_chunk(0, index).onsets) for index in range(40)]
     per_second = sum(onsets) / (40 * CHUNK_FRAMES / SR)
     assert 8 <= per_second <= 25
-    drops_only = synth.Rain(bed_rms=0.0).render(0, 20 * SR).mean(axis=1)
+    drops_only = beds.Rain(bed_rms=0.0).render(0, 20 * SR).mean(axis=1)
     silent = window_rms(drops_only, SR // 100) < 1e-5
     assert 0.2 < silent.mean() < 0.9
 
 
 def test_a_droplet_that_straddles_a_chunk_boundary_rings_on_across_it() -> None:
-    drops_only = synth.Rain(bed_rms=0.0).render(0, 40 * CHUNK_FRAMES)
+    drops_only = beds.Rain(bed_rms=0.0).render(0, 40 * CHUNK_FRAMES)
     straddling = 0
     for boundary in range(CHUNK_FRAMES, 40 * CHUNK_FRAMES, CHUNK_FRAMES):
         before = np.abs(drops_only[boundary - 64 : boundary]).max()

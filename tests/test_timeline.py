@@ -5,14 +5,14 @@ from __future__ import annotations
 import pytest
 
 from player.common.audio_format import SAMPLE_RATE
-from player.session.loader import load_session
+from player.prepare.session import load_prepared
 from player.session.timeline import EventKind, compile_timeline
 
 
 def test_an_event_at_12_345_seconds_starts_on_its_exact_sample(write_session, make_wav, tmp_path):
     make_wav(tmp_path / "click.wav", 0.01)
     path = write_session("title: T\nsteps:\n  - silence: 12.345\n  - narration: click.wav\n")
-    timeline = compile_timeline(load_session(path))
+    timeline = compile_timeline(load_prepared(path))
     click = timeline.events[1]
     assert click.kind is EventKind.NARRATION
     assert click.start == round(12.345 * 44100) == 544414
@@ -23,7 +23,7 @@ def test_clip_lengths_come_from_headers_at_any_sample_rate(write_session, make_w
     make_wav(tmp_path / "a.wav", 1.5, rate=22050)
     make_wav(tmp_path / "b.wav", 0.75, rate=48000, channels=2)
     path = write_session("title: T\nsteps:\n  - narration: a.wav\n  - narration: b.wav\n")
-    first, second = compile_timeline(load_session(path)).events
+    first, second = compile_timeline(load_prepared(path)).events
     assert (first.start, first.length) == (0, round(1.5 * SAMPLE_RATE))
     assert (second.start, second.length) == (round(1.5 * SAMPLE_RATE), round(0.75 * SAMPLE_RATE))
 
@@ -39,7 +39,7 @@ def test_repeats_expand_in_order_and_starts_do_not_drift(write_session) -> None:
               - bell: chime
         """
     )
-    timeline = compile_timeline(load_session(path))
+    timeline = compile_timeline(load_prepared(path))
     assert len(timeline.events) == 2000
     last = timeline.events[-1]
     assert last.kind is EventKind.BELL and last.bell == "chime"
@@ -60,7 +60,7 @@ def test_chapters_start_where_their_first_step_starts_and_end_at_the_next(write_
           - silence: 1m
         """
     )
-    timeline = compile_timeline(load_session(path))
+    timeline = compile_timeline(load_prepared(path))
     one, two = timeline.chapters
     assert (one.title, one.start, one.end) == ("One", 12 * SAMPLE_RATE, 42 * SAMPLE_RATE)
     assert (two.title, two.start, two.end) == ("Two", 42 * SAMPLE_RATE, 102 * SAMPLE_RATE)
@@ -92,7 +92,7 @@ def test_beds_span_the_session_or_the_chapters_they_name(write_session) -> None:
           - silence: 10s
         """
     )
-    whole, middle = compile_timeline(load_session(path)).beds
+    whole, middle = compile_timeline(load_prepared(path)).beds
     assert (whole.start, whole.end, whole.fade_in, whole.fade_out, whole.duck_db) == (
         0, 100 * SAMPLE_RATE, 2 * SAMPLE_RATE, 3 * SAMPLE_RATE, 6.0,
     )  # fmt: skip

@@ -32,6 +32,7 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
+from player.common.cache import Cache  # noqa: E402
 from player.common.errors import MeditateError  # noqa: E402
 from player.sound.loudness import block_powers, gated_lufs  # noqa: E402
 from player.sound.speech import FORMAT_VERSION, Voice, cached_speech, read_wav  # noqa: E402
@@ -100,7 +101,7 @@ def make_narration(sessions: list[Path], audio_dir: Path, *, force: bool = False
             recorded = manifest.get(str(clip.path), {}).get("hash")
             if not force and recorded == clip.digest and target.is_file():
                 continue
-            wav = cached_speech(clip.text, clip.voice, Path(cache))
+            wav = cached_speech(clip.text, clip.voice, Cache(Path(cache)))
             seconds = write_clip(process(*read_wav(wav)), target)
             manifest[str(clip.path)] = {"hash": clip.digest, "text": clip.text}
             write_json(manifest_path, {"version": 1, "clips": dict(sorted(manifest.items()))})

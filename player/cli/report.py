@@ -10,10 +10,11 @@ from pathlib import Path
 from typing import Any
 
 from player.common.audio_format import SAMPLE_RATE
+from player.prepare.session import load_prepared
 from player.session.flex import LengthRange, length_range
 from player.session.library import Entry
-from player.session.loader import SessionError, load_session
 from player.session.model import Bell, Chapter, Narration, Repeat, Session, Silence, Step, flatten
+from player.session.problems import SessionError
 from player.session.timeline import Timeline, compile_timeline
 from player.session.units import format_clock, format_duration
 
@@ -58,7 +59,7 @@ def summarise(entries: Iterable[Entry]) -> list[Summary]:
     summaries = []
     for entry in entries:
         try:
-            timeline = compile_timeline(load_session(entry.path))
+            timeline = compile_timeline(load_prepared(entry.path))
         except SessionError as error:
             summaries.append(Summary(entry, None, str(error.problems[0])))
         else:
@@ -274,8 +275,8 @@ def _step_lines(steps: tuple[Step, ...], clock: _StepClock, width: int, depth: i
             clock.index = first + each * step.count
             continue
         if isinstance(step, Narration):
-            what = f"narration {format_duration(round(step.clip_seconds, 1))}"
-            text = f'"{step.text}"' if step.text else step.clip.name
+            what = f"narration {format_duration(round(step.seconds, 1))}"
+            text = f'"{step.text}"' if step.text else step.clip.found.name if step.clip else ""
             room = max(width - 30 - len(indent), 20)
             wrapped = textwrap.wrap(text, room) or [""]
             lines.append(f"{at}  {indent}{what.ljust(20)} {wrapped[0]}")

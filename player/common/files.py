@@ -1,4 +1,9 @@
-"""Output files that appear whole or not at all, and never replace a file unasked."""
+"""Files that appear whole or not at all, and never replace a file unasked.
+
+Every file meditate writes goes through `atomic_output` (or `write_file`, its one-call form):
+exports, plots, new sessions, cached measurements, bells and speech. The practice log is the
+one exception: it is an SQLite database, which keeps itself consistent.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +12,9 @@ import errno
 import os
 import re
 import secrets
-import signal
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from types import FrameType
 
 from player.common.errors import MeditateError
 
@@ -78,13 +81,11 @@ def clean_stale_partials(folder: Path) -> list[Path]:
     return removed
 
 
-def install_sigterm_as_keyboardinterrupt() -> None:
-    """Make SIGTERM raise KeyboardInterrupt in the main thread, so cleanup code runs."""
-
-    def interrupt(signum: int, frame: FrameType | None) -> None:
-        raise KeyboardInterrupt(f"received {signal.Signals(signum).name}")
-
-    signal.signal(signal.SIGTERM, interrupt)
+def write_file(target: Path, content: bytes | str, *, force: bool) -> None:
+    """Write `content` (text as UTF-8) to `target` atomically; see `atomic_output`."""
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    with atomic_output(target, force=force) as partial:
+        partial.write_bytes(data)
 
 
 def _check_target(target: Path, *, force: bool) -> None:
@@ -148,8 +149,16 @@ def _claim_then_replace(partial: Path, target: Path) -> None:
         raise
 
 
-def _exists(target: Path) -> MeditateError:
-    return MeditateError(f"{target} exists: use --force to replace it")
+class OutputExists(MeditateError):
+    """The file to write exists and may not be replaced; `path` names it."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(f"{path} exists: use --force to replace it")
+        self.path = path
+
+
+def _exists(target: Path) -> OutputExists:
+    return OutputExists(target)
 
 
 def _process_alive(pid: int) -> bool:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent.parent
@@ -32,15 +31,6 @@ def user_data_path() -> Path:
     from platformdirs import user_data_dir
 
     return Path(user_data_dir("meditate", appauthor=False))
-
-
-def user_cache_dir() -> Path:
-    override = os.environ.get("MEDITATE_CACHE")
-    if override:
-        return Path(override)
-    from platformdirs import user_cache_dir as platform_cache_dir
-
-    return Path(platform_cache_dir("meditate", appauthor=False))
 
 
 def history_path() -> Path:

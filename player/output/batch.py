@@ -41,14 +41,15 @@ def plan(
 
     Refuses, before any work, to replace existing files without `force`.
     """
-    from player.session.loader import SessionError, load_session
+    from player.prepare.session import load_prepared
+    from player.session.problems import SessionError
     from player.session.timeline import compile_timeline
 
     items: list[BatchItem] = []
     problems: list[str] = []
     for name, path in sessions:
         try:
-            timeline = compile_timeline(load_session(path), length)
+            timeline = compile_timeline(load_prepared(path), length)
         except SessionError as error:
             problems.extend(str(p) for p in error.problems)
             continue
@@ -75,15 +76,20 @@ def run(
     progress: Callable[[int], None],
     finished: Callable[[BatchOutcome], None],
     length: float | None = None,
+    worker_setup: Callable[[], None] | None = None,
 ) -> list[BatchOutcome]:
-    """Export every item, `jobs` at a time. Ctrl-C or SIGTERM stops all, leaving no partials."""
+    """Export every item, `jobs` at a time. Ctrl-C or SIGTERM stops all, leaving no partials.
+
+    `worker_setup` runs first in each worker process (a module-level function, so it can be
+    sent there): the command line passes the signal handling it wants its workers to have.
+    """
     context = multiprocessing.get_context("spawn")
     # A shared counter, not a queue: a queue's feeder thread can hold a stopping worker
     # until someone reads it, and after Ctrl-C nobody does.
     frames = context.Value("q", 0)
     reported = 0
     outcomes: list[BatchOutcome] = []
-    pool = context.Pool(jobs, initializer=_start_worker, initargs=(frames,))
+    pool = context.Pool(jobs, initializer=_start_worker, initargs=(frames, worker_setup))
     try:
         pending = {
             pool.apply_async(_export_item, (item, options, bitrate, force, length)): item
@@ -117,12 +123,11 @@ def _report(frames: Any, reported: int, progress: Callable[[int], None]) -> int:
 _worker_frames: Any = None
 
 
-def _start_worker(frames: Any) -> None:
-    from player.common.files import install_sigterm_as_keyboardinterrupt
-
+def _start_worker(frames: Any, setup: Callable[[], None] | None) -> None:
     global _worker_frames
     _worker_frames = frames
-    install_sigterm_as_keyboardinterrupt()
+    if setup is not None:
+        setup()
 
 
 def _export_item(
@@ -130,7 +135,7 @@ def _export_item(
 ) -> str | None:
     """Runs in a worker: the error message, or None when the file was written."""
     from player.output.export import export
-    from player.session.loader import load_session
+    from player.prepare.session import load_prepared
     from player.session.timeline import compile_timeline
 
     assert _worker_frames is not None
@@ -141,7 +146,7 @@ def _export_item(
             counter.value += count
 
     try:
-        timeline = compile_timeline(load_session(item.session), length)
+        timeline = compile_timeline(load_prepared(item.session), length)
         export(
             timeline, item.target, options=options, bitrate=bitrate, force=force, progress=report
         )

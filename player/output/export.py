@@ -68,7 +68,7 @@ def track_tags(timeline: Timeline, start: int = 0) -> TrackTags:
         comment=session.description,
         lyrics="\n".join(_lyric_lines(session.steps)) or None,
         cover=_cover_bytes(session),
-        cover_mime=_mime(session.cover) if session.cover else "image/png",
+        cover_mime=_mime(session.cover.found) if session.cover else "image/png",
         chapters=_chapter_tags(timeline, start),
     )
 
@@ -100,7 +100,7 @@ def _lyric_lines(steps: tuple[Step, ...]) -> Iterator[str]:
 
 
 def _cover_bytes(session: Session) -> bytes | None:
-    path = session.cover or bundled_audio_dir() / DEFAULT_COVER
+    path = session.cover.found if session.cover else bundled_audio_dir() / DEFAULT_COVER
     try:
         return path.read_bytes()
     except OSError:

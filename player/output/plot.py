@@ -11,6 +11,7 @@ import numpy as np
 
 from player.common.audio_format import SAMPLE_RATE
 from player.common.errors import MeditateError
+from player.common.files import OutputExists, atomic_output
 from player.session.timeline import EventKind, Timeline
 from player.sound.loudness import block_powers
 from player.sound.render import Renderer
@@ -34,7 +35,8 @@ def momentary_loudness(renderer: Renderer) -> tuple[np.ndarray, np.ndarray]:
     return minutes, np.concatenate(values) if values else np.zeros(0)
 
 
-def draw(timeline: Timeline, renderer: Renderer, target: Path) -> Path:
+def draw(timeline: Timeline, target: Path, renderer: Renderer | None = None) -> Path:
+    """Draw `timeline` into the PNG `target`, which must not exist yet."""
     try:
         import matplotlib
 
@@ -47,6 +49,9 @@ def draw(timeline: Timeline, renderer: Renderer, target: Path) -> Path:
         ) from None
     if target.suffix.lower() != ".png":
         raise MeditateError(f"--plot writes PNG images: name the file {target.stem}.png")
+    if target.exists():
+        raise MeditateError(f"{target} exists: choose another name or remove it")
+    renderer = renderer or Renderer(timeline)
     minutes, loudness = momentary_loudness(renderer)
     figure, axes = plt.subplots(figsize=(WIDTH_INCHES, HEIGHT_INCHES), dpi=DPI)
     floor, top = -60.0, 0.0
@@ -79,6 +84,11 @@ def draw(timeline: Timeline, renderer: Renderer, target: Path) -> Path:
     axes.set_title(timeline.session.title)
     axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), fontsize=7, ncol=7, frameon=False)
     figure.tight_layout()
-    figure.savefig(target, dpi=DPI)
-    plt.close(figure)
+    try:
+        with atomic_output(target, force=False) as partial:
+            figure.savefig(partial, dpi=DPI, format="png")
+    except OutputExists:
+        raise MeditateError(f"{target} exists: choose another name or remove it") from None
+    finally:
+        plt.close(figure)
     return target

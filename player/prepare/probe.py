@@ -2,46 +2,44 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import functools
 from pathlib import Path
 
-from player.common.cache import read_cache, write_cache
+from player.common.cache import Cache, code_version, user_cache
 
-_CACHE_NAME = "clip-lengths.json"
+_TABLE = "clip-lengths"
 
 
 class UnreadableAudio(ValueError):
     """The file's header does not say how long it is: what is wrong, for the user."""
 
 
-@dataclass(frozen=True)
-class _Stamp:
-    size: int
-    mtime_ns: int
+def clip_seconds(path: Path, cache: Cache | None = None) -> float:
+    """How long an audio file plays, read from its header. Raises UnreadableAudio.
 
-
-_memory: dict[str, tuple[_Stamp, float]] = {}
-_disk_loaded = False
-_disk_dirty = False
-
-
-def clip_seconds(path: Path) -> float:
-    """How long an audio file plays, read from its header. Raises UnreadableAudio."""
+    Remembered under the file's size and modification time, so an unchanged file's header
+    is read once; the cache is written when the command ends.
+    """
     try:
         info = path.stat()
     except OSError as error:
         raise UnreadableAudio(f"cannot read it ({error.strerror})") from None
-    stamp = _Stamp(info.st_size, info.st_mtime_ns)
+    stamp = [info.st_size, info.st_mtime_ns]
+    table = (cache or user_cache()).table(_TABLE, _version())
     key = str(path.resolve())
-    _load_disk_cache()
-    known = _memory.get(key)
-    if known and known[0] == stamp:
-        return known[1]
+    known = table.get(key)
+    if isinstance(known, list) and len(known) == 3 and known[:2] == stamp:
+        return float(known[2])
     seconds = _read_header(path, info.st_size)
-    _memory[key] = (stamp, seconds)
-    global _disk_dirty
-    _disk_dirty = True
+    table.put(key, [*stamp, seconds])
     return seconds
+
+
+@functools.cache
+def _version() -> str:
+    import mutagen
+
+    return f"{code_version(__name__)}-mutagen{mutagen.version_string}"
 
 
 def _read_header(path: Path, size: int) -> float:
@@ -66,24 +64,3 @@ def _read_header(path: Path, size: int) -> float:
 def _first_line(error: Exception) -> str:
     text = str(error).strip().splitlines()
     return text[0] if text else type(error).__name__
-
-
-def _load_disk_cache() -> None:
-    global _disk_loaded
-    if _disk_loaded:
-        return
-    _disk_loaded = True
-    for key, entry in read_cache(_CACHE_NAME).items():
-        try:
-            size, mtime_ns, seconds = entry
-            _memory.setdefault(key, (_Stamp(int(size), int(mtime_ns)), float(seconds)))
-        except (TypeError, ValueError):
-            continue
-
-
-def save_cache() -> None:
-    """Write what was learned this run, so the next `list` reads no headers at all."""
-    global _disk_dirty
-    if _disk_dirty:
-        write_cache(_CACHE_NAME, {k: [s.size, s.mtime_ns, sec] for k, (s, sec) in _memory.items()})
-        _disk_dirty = False

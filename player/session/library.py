@@ -39,7 +39,9 @@ class Entry:
 def search_folders(environ: dict[str, str] | None = None) -> tuple[Folder, ...]:
     """The folders searched, first match wins: MEDITATE_PATH entries, yours, bundled."""
     env = os.environ if environ is None else environ
-    extra = [Path(p).expanduser() for p in env.get("MEDITATE_PATH", "").split(os.pathsep) if p]
+    extra = [
+        _expanded(p, "MEDITATE_PATH") for p in env.get("MEDITATE_PATH", "").split(os.pathsep) if p
+    ]
     folders = [Folder(p, Origin.PATH) for p in extra]
     folders.append(Folder(user_sessions_dir(), Origin.USER))
     folders.append(Folder(bundled_sessions_dir(), Origin.BUNDLED))
@@ -80,7 +82,7 @@ def looks_like_path(reference: str) -> bool:
 def resolve(reference: str, entries: tuple[Entry, ...] | None = None) -> Path:
     """The session file a name or a path refers to. Raises MeditateError with a suggestion."""
     if looks_like_path(reference):
-        path = Path(reference).expanduser()
+        path = _expanded(reference, "session")
         if not path.exists():
             raise MeditateError(f"{reference}: no such session file")
         return path
@@ -92,3 +94,12 @@ def resolve(reference: str, entries: tuple[Entry, ...] | None = None) -> Path:
     close = difflib.get_close_matches(reference, names, n=1, cutoff=0.5)
     hint = f"; did you mean '{close[0]}'?" if close else ""
     raise MeditateError(f"no session named '{reference}'{hint} ('meditate list' shows them all)")
+
+
+def _expanded(written: str, what: str) -> Path:
+    """`written` with a leading ~ or ~user expanded. Raises MeditateError for an unknown user."""
+    try:
+        return Path(written).expanduser()
+    except RuntimeError:
+        user = written.split("/", 1)[0]
+        raise MeditateError(f"{what} {written}: there is no user {user} to expand") from None

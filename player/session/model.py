@@ -1,10 +1,16 @@
-"""The typed model of one session script, as the loader validates it."""
+"""The typed model of one session script, as the loader validates it.
+
+Files are named as the script writes them (`FileRef`); preparation (player.prepare) finds
+each one and reads how long it plays, and only a prepared session can be timed.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+from player.session.catalog import BELL_SECONDS, SYNTH_PREFIX
 
 
 @dataclass(frozen=True)
@@ -19,16 +25,56 @@ class Location:
         return f"{self.file}:{self.line}:{self.column}"
 
 
+class NotPrepared(Exception):
+    """A session was timed before its files were found and measured: a bug, not a user error."""
+
+
+@dataclass(frozen=True)
+class FileRef:
+    """A file as the script names it, and once prepared, where it is and how long it plays."""
+
+    written: str  # as the script gives it
+    where: Location  # where the script gives it
+    path: Path | None = None  # the file found, once prepared
+    seconds: float | None = None  # how long it plays, once prepared (sound files only)
+
+    @property
+    def found(self) -> Path:
+        if self.path is None:
+            raise NotPrepared(f"{self.where}: '{self.written}' has not been looked up")
+        return self.path
+
+    @property
+    def length(self) -> float:
+        if self.seconds is None:
+            raise NotPrepared(f"{self.where}: '{self.written}' has not been measured")
+        return self.seconds
+
+
+@dataclass(frozen=True)
+class VoiceSettings:
+    """How narration written only as text is spoken (see player.sound.speech)."""
+
+    name: str = "en-us+f5"
+    rate_wpm: int = 120
+    pitch: int = 28
+
+
 @dataclass(frozen=True)
 class Narration:
-    clip: Path
-    clip_seconds: float
+    clip: FileRef | None  # None for a draft until preparation has spoken it
     text: str | None
     volume_db: float
     fade_in: float
     fade_out: float
     where: Location
-    draft: bool = False  # spoken by espeak-ng from `text`: `clip` is the cached speech
+    draft: bool = False  # spoken from `text`; once prepared, `clip` is the cached speech
+
+    @property
+    def seconds(self) -> float:
+        if self.clip is None:
+            raise NotPrepared(f"{self.where}: the draft has not been spoken")
+        return self.clip.length
 
 
 @dataclass(frozen=True)
@@ -42,17 +88,23 @@ class Silence:
 
 @dataclass(frozen=True)
 class Bell:
-    """A built-in bell (`name`) or a sound file (`file`), ringing for `seconds`."""
+    """A built-in bell (`name`) or a sound file (`file`); it rings out in full."""
 
     name: str | None
-    file: Path | None
-    seconds: float
+    file: FileRef | None
     volume_db: float
     where: Location
 
     @property
     def label(self) -> str:
-        return self.name if self.name else self.file.name if self.file else "?"
+        return self.name if self.name else Path(self.file.written).name if self.file else "?"
+
+    @property
+    def seconds(self) -> float:
+        if self.name is not None:
+            return BELL_SECONDS[self.name]
+        assert self.file is not None
+        return self.file.length
 
 
 @dataclass(frozen=True)
@@ -76,7 +128,7 @@ class AmbientBed:
     """A bed under the whole session, or between two chapters: a looped file or a synth."""
 
     synth: str | None
-    file: Path | None
+    file: FileRef | None
     volume_db: float
     fade_in: float
     fade_out: float
@@ -89,7 +141,9 @@ class AmbientBed:
 
     @property
     def label(self) -> str:
-        return f"synth:{self.synth}" if self.synth else self.file.name if self.file else "?"
+        if self.synth:
+            return f"{SYNTH_PREFIX}{self.synth}"
+        return Path(self.file.written).name if self.file else "?"
 
 
 @dataclass(frozen=True)
@@ -99,9 +153,10 @@ class Session:
     description: str | None
     author: str | None
     tags: tuple[str, ...]
-    cover: Path | None
+    cover: FileRef | None
     ambient: tuple[AmbientBed, ...]
     steps: tuple[Step, ...]
+    voice: VoiceSettings | None = None
 
     @property
     def name(self) -> str:
@@ -127,9 +182,7 @@ def weighted(steps: tuple[Step, ...], weight: int = 1) -> Iterator[tuple[Step, i
 
 
 def step_seconds(step: Step) -> float:
-    """How long one step lasts as written (a chapter takes no time)."""
-    if isinstance(step, Narration):
-        return step.clip_seconds
-    if isinstance(step, (Silence, Bell)):
+    """How long one step lasts as written (a chapter takes no time). Needs a prepared session."""
+    if isinstance(step, (Narration, Silence, Bell)):
         return step.seconds
     return 0.0

@@ -1,10 +1,9 @@
-"""`meditate new`: a commented starter session that plays at once, narration drafted in text."""
+"""The starter `meditate new` writes: a commented session that plays at once, its narration
+drafted in text."""
 
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
 
 from player.common.errors import MeditateError
 
@@ -73,19 +72,3 @@ def check_name(name: str) -> str:
 def starter_text(name: str, author: str = "Your Name") -> str:
     title = " ".join(word.capitalize() for word in re.split(r"[-_]+", name) if word)
     return TEMPLATE.format(name=name, title=title or name, author=author)
-
-
-def create_session(name: str, folder: Path) -> Path:
-    """Write the starter as folder/NAME.yaml; never replaces an existing file."""
-    check_name(name)
-    path = folder / f"{name}.yaml"
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-    except FileExistsError:
-        raise MeditateError(f"{path} exists already: choose another name, or edit it") from None
-    except OSError as error:
-        raise MeditateError(f"cannot write {path}: {error.strerror}") from None
-    with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
-        stream.write(starter_text(name))
-    return path

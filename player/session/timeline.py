@@ -1,4 +1,4 @@
-"""Compiles a session into events placed on one sample clock. Pure: no I/O, no audio."""
+"""Compiles a prepared session into events placed on one sample clock. Pure: no I/O, no audio."""
 
 from __future__ import annotations
 
@@ -92,7 +92,7 @@ class Timeline:
 
 
 def compile_timeline(session: Session, length_seconds: float | None = None) -> Timeline:
-    """Lay every step of a session end to end, repeats expanded, on the master clock.
+    """Lay every step of a prepared session end to end, repeats expanded, on the master clock.
 
     With `length_seconds`, flexible silences stretch or shrink so the whole lasts that long.
     """
@@ -130,11 +130,12 @@ def _expanded(steps: tuple[Step, ...]) -> Iterator[Step]:
 
 def _event(step: Step, start: int, length: int, chapter: int) -> Event:
     if isinstance(step, Narration):
+        assert step.clip is not None
         return Event(
             EventKind.NARRATION,
             start,
             length,
-            step.clip,
+            step.clip.found,
             None,
             step.volume_db,
             seconds_to_frames(step.fade_in),
@@ -145,7 +146,8 @@ def _event(step: Step, start: int, length: int, chapter: int) -> Event:
         )
     if isinstance(step, Bell):
         return Event(
-            EventKind.BELL, start, length, step.file, step.name, step.volume_db, 0, 0, None,
+            EventKind.BELL, start, length, step.file.found if step.file else None, step.name,
+            step.volume_db, 0, 0, None,
             chapter, step.where,
         )  # fmt: skip
     assert isinstance(step, Silence)

@@ -16,7 +16,6 @@ import numpy as np
 from player.common.audio_format import SAMPLE_RATE
 
 DEFAULT_TARGET_LUFS = -16.0
-METER_VERSION = 2  # part of every remembered measurement: a new meter measures afresh
 TRUE_PEAK_LIMIT_DBTP = -1.0
 _BLOCK_SECONDS = 0.4
 _HOP_SECONDS = 0.1

@@ -1,45 +1,41 @@
 """Turns a timeline into 16-bit PCM, block by block, identically wherever rendering starts.
 
-The session is cut into frames of FRAME samples aligned to absolute positions. Each frame's
-mix is a pure function of its index: clips, beds, fades and ducking are computed from
-absolute positions, synthesised sources are keyed to them, the limiter looks only a fixed
-distance around each sample and the dither is hashed from the sample index. So playback
-from any point, in any block size, equals an export from the start, sample for sample, and
-memory stays flat however long the session is.
+A frame is one sample per channel. The session is rendered in blocks of BLOCK frames aligned
+to absolute positions, and each block's mix is a pure function of its index: clips, beds,
+fades and ducking are computed from absolute positions, synthesised sources are keyed to
+them, the limiter looks only a fixed distance around each sample and the dither is hashed
+from the sample index. So playback from any point, in any block size, equals an export from
+the start, sample for sample, and memory stays flat however long the session is.
 """
 
 from __future__ import annotations
 
 import bisect
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
 from player.common.audio_format import SAMPLE_RATE
-from player.common.errors import MeditateError
 from player.session.timeline import BedSpan, Event, EventKind, Timeline
-from player.sound.decode import decode
-from player.sound.dither import to_int16
-from player.sound.limiter import Limiter
-from player.sound.loudness import (
-    DEFAULT_TARGET_LUFS,
-    METER_VERSION,
-    db_to_gain,
-    integrated_lufs,
-    normalising_gain_db,
+from player.sound.loudness import DEFAULT_TARGET_LUFS, db_to_gain, normalising_gain_db
+from player.sound.mastering import Limiter, to_int16
+from player.sound.sources import (
+    BedSource,
+    Sound,
+    SoundCache,
+    bell_sound,
+    clip_sound,
+    file_bed,
+    synth_bed,
 )
 
-FRAME = 16384
+BLOCK = 16384  # frames rendered at a time
 DUCK_ATTACK = round(0.8 * SAMPLE_RATE)  # the bed is down by the time the voice starts
 DUCK_RELEASE = round(1.5 * SAMPLE_RATE)
 DUCK_BRIDGE = round(3.0 * SAMPLE_RATE)  # shorter pauses in speech keep the bed down
 TRUNCATION_FADE = 64  # a clip longer than its slot is faded this fast rather than cut
-LOOP_CROSSFADE_SECONDS = 2.0
-TRUNCATION_TOLERANCE = 0.25  # seconds a decode may fall short of its header (encoder padding)
-NARRATION_SURROUND = 0.4  # seconds of quiet around a clip when measuring its loudness
 _CLIP_CACHE_BYTES = 256 * 1024 * 1024
 
 
@@ -51,49 +47,10 @@ class RenderOptions:
     bells: bool = True
 
 
-@dataclass(frozen=True)
-class _Sound:
-    samples: np.ndarray  # float32 (frames, 2) at the master rate
-    lufs: float | None  # its measured loudness; None when too short or quiet to measure
-
-
 def raised_cosine(position: np.ndarray) -> np.ndarray:
     """0 at position 0, 1 at position 1, smooth at both ends."""
     clipped = np.clip(position, 0.0, 1.0)
     return (0.5 - 0.5 * np.cos(np.pi * clipped)).astype(np.float32)
-
-
-def loop_body(samples: np.ndarray) -> np.ndarray:
-    """A version of `samples` that loops without a seam: its tail is crossfaded into its head."""
-    overlap = min(round(LOOP_CROSSFADE_SECONDS * SAMPLE_RATE), len(samples) // 4)
-    if overlap < 2:
-        return samples
-    t = np.linspace(0.0, np.pi / 2, overlap, dtype=np.float64)[:, None]
-    body = samples[: len(samples) - overlap].copy()
-    head = samples[:overlap] * np.sin(t) + samples[len(samples) - overlap :] * np.cos(t)
-    body[:overlap] = head.astype(np.float32)
-    return body
-
-
-class _ClipCache:
-    """Decoded, measured sounds by key, least recently used dropped past a byte budget."""
-
-    def __init__(self, budget: int) -> None:
-        self.budget = budget
-        self.used = 0
-        self.items: OrderedDict[object, _Sound] = OrderedDict()
-
-    def get(self, key: object, make: Callable[[], _Sound]) -> _Sound:
-        if key in self.items:
-            self.items.move_to_end(key)
-            return self.items[key]
-        sound = make()
-        self.items[key] = sound
-        self.used += sound.samples.nbytes
-        while self.used > self.budget and len(self.items) > 1:
-            _, dropped = self.items.popitem(last=False)
-            self.used -= dropped.samples.nbytes
-        return sound
 
 
 class Renderer:
@@ -116,8 +73,8 @@ class Renderer:
         )
         self._speech_starts = [start for start, _ in self._speech]
         self._beds = list(timeline.beds) if self.options.ambient else []
-        self._sounds = _ClipCache(_CLIP_CACHE_BYTES)
-        self._bed_sources: dict[int, Callable[[int, int], np.ndarray]] = {}
+        self._sounds = SoundCache(_CLIP_CACHE_BYTES)
+        self._bed_sources: dict[int, BedSource] = {}
         self._bed_gains: dict[int, float] = {}
         self._bed_lufs: dict[int, float | None] = {}
         self._premixed: OrderedDict[int, tuple[np.ndarray, float]] = OrderedDict()
@@ -130,35 +87,36 @@ class Renderer:
         if end <= start:
             return np.zeros((0, 2), dtype=np.int16)
         parts = []
-        for index in range(start // FRAME, (end - 1) // FRAME + 1):
-            frame = self.finished(index)
-            base = index * FRAME
-            parts.append(frame[max(start - base, 0) : min(end - base, FRAME)])
+        for index in range(start // BLOCK, (end - 1) // BLOCK + 1):
+            block = self.block(index)
+            base = index * BLOCK
+            parts.append(block[max(start - base, 0) : min(end - base, BLOCK)])
         return np.concatenate(parts) if len(parts) > 1 else parts[0]
 
     def blocks(self, start: int = 0, end: int | None = None) -> Iterator[np.ndarray]:
-        """16-bit blocks from `start` to `end` (the session's end by default), frame-aligned."""
+        """16-bit blocks from `start` to `end` (the session's end by default), cut at block
+        boundaries (the first and last may be shorter)."""
         stop = self.length if end is None else min(end, self.length)
         position = start
         while position < stop:
-            upto = min((position // FRAME + 1) * FRAME, stop)
+            upto = min((position // BLOCK + 1) * BLOCK, stop)
             yield self.pcm(position, upto)
             position = upto
 
-    def finished(self, index: int) -> np.ndarray:
-        """Frame `index` limited, dithered and quantised to 16 bits."""
+    def block(self, index: int) -> np.ndarray:
+        """Block `index` (frames from index * BLOCK on) limited, dithered, in 16 bits."""
         mix, peak = self._premix(index)
         limiter = self.limiter
         _, before_peak = self._premix(index - 1)
         _, after_peak = self._premix(index + 1)
         if max(peak, before_peak, after_peak) > limiter.ceiling:
-            before = self._premix(index - 1)[0][FRAME - limiter.reach_before :]
+            before = self._premix(index - 1)[0][BLOCK - limiter.reach_before :]
             after = self._premix(index + 1)[0][: limiter.reach_after]
             gain = limiter.gain(np.concatenate([before, mix, after]))
             if gain is not None:
-                middle = gain[limiter.reach_before : limiter.reach_before + FRAME]
+                middle = gain[limiter.reach_before : limiter.reach_before + BLOCK]
                 mix = mix * middle[:, None]
-        return to_int16(mix, index * FRAME)
+        return to_int16(mix, index * BLOCK)
 
     # -- mixing
 
@@ -166,7 +124,7 @@ class Renderer:
         cached = self._premixed.get(index)
         if cached is not None:
             return cached
-        mix = self._mix(index * FRAME, (index + 1) * FRAME)
+        mix = self._mix(index * BLOCK, (index + 1) * BLOCK)
         result = (mix, float(np.max(np.abs(mix), initial=0.0)))
         self._premixed[index] = result
         if len(self._premixed) > 4:
@@ -254,111 +212,31 @@ class Renderer:
 
     # -- sources
 
-    def _event_sound(self, event: Event) -> _Sound:
+    def _event_sound(self, event: Event) -> Sound:
         if event.bell is not None:
             name = event.bell
-            return self._sounds.get(("bell", name), lambda: _bell(name))
+            return self._sounds.get(("bell", name), lambda: bell_sound(name))
         clip = event.clip
         assert clip is not None
-        return self._sounds.get(("clip", clip), lambda: _clip(clip, event))
+        kind = "narration clip" if event.kind is EventKind.NARRATION else "bell"
+        what = f"{event.where}: {kind}"
+        return self._sounds.get(("clip", clip), lambda: clip_sound(clip, what, event.length))
 
-    def _bed_source(self, index: int, span: BedSpan) -> Callable[[int, int], np.ndarray]:
+    def _bed_source(self, index: int, span: BedSpan) -> BedSource:
         if index in self._bed_sources:
             return self._bed_sources[index]
         bed = span.bed
-        offset = self.options.ambient_offset_db + span.gain_db
         if bed.synth is not None:
-            from player.sound.synth import ambient_source
-
-            synth = ambient_source(
-                bed.synth, seed=index, pitch_hz=bed.pitch_hz, beat_hz=bed.beat_hz
-            )
-            measured = _synth_loudness(bed.synth, index, bed.pitch_hz, bed.beat_hz, synth.render)
-            source: Callable[[int, int], np.ndarray] = synth.render
+            source, measured = synth_bed(bed, seed=index)
         else:
             assert bed.file is not None
-            body = loop_body(_decode_at(bed.file, f"{bed.where}: ambient sound"))
-            measured = integrated_lufs(body)
-            origin = span.start
-
-            def source(start: int, count: int, body: np.ndarray = body) -> np.ndarray:
-                return body[(np.arange(start, start + count) - origin) % len(body)]
-
+            source, measured = file_bed(bed.file.found, bed.where, origin=span.start)
+        offset = self.options.ambient_offset_db + span.gain_db
         gain_db = normalising_gain_db(measured, self.options.loudness, offset)
         self._bed_gains[index] = db_to_gain(gain_db)
         self._bed_lufs[index] = measured
         self._bed_sources[index] = source
         return source
-
-
-def _decode_at(path: Path, what: str) -> np.ndarray:
-    try:
-        return decode(path)
-    except MeditateError as error:
-        raise MeditateError(f"{what}: {error}") from None
-
-
-def _clip(path: Path, event: Event) -> _Sound:
-    what = f"{event.where}: " + ("narration clip" if event.kind is EventKind.NARRATION else "bell")
-    samples = _decode_at(path, what)
-    # the event's slot was measured from the file's header when the session was loaded
-    decoded, expected = len(samples) / SAMPLE_RATE, event.length / SAMPLE_RATE
-    if decoded < expected - max(TRUNCATION_TOLERANCE, 0.05 * expected):
-        raise MeditateError(
-            f"{what}: {path} is cut short: its header promises {expected:.1f} s but only "
-            f"{decoded:.1f} s decode; export or copy it again"
-        )
-    return _Sound(samples, integrated_lufs(samples, surround_seconds=NARRATION_SURROUND))
-
-
-def _bell(name: str) -> _Sound:
-    from player.common.measure_cache import remembered
-    from player.sound import synth
-
-    version = getattr(synth, "VERSION", 1)
-    samples = _stored_bell(name, version)
-    key = f"bell:{name}:{version}:{METER_VERSION}"
-    return _Sound(samples, remembered(key, lambda: integrated_lufs(samples)))
-
-
-def _stored_bell(name: str, version: int) -> np.ndarray:
-    """A built-in bell, synthesised once and then read from the cache folder (much quicker)."""
-    import os
-
-    from player.common.paths import user_cache_dir
-    from player.sound.synth import bell_sound
-
-    path = user_cache_dir() / f"bell-{name}-v{version}.npy"
-    try:
-        stored = np.load(path, allow_pickle=False)
-        if stored.dtype == np.float32 and stored.ndim == 2 and stored.shape[1] == 2:
-            return stored
-    except (OSError, ValueError):
-        pass
-    samples = bell_sound(name)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f".{path.name}.{os.getpid()}.npy")
-        np.save(temporary, samples, allow_pickle=False)
-        os.replace(temporary, path)
-    except OSError:
-        pass
-    return samples
-
-
-def _synth_loudness(
-    name: str,
-    seed: int,
-    pitch: float | None,
-    beat: float | None,
-    render: Callable[[int, int], np.ndarray],
-) -> float | None:
-    """Loudness of a synthesised bed, from 30 s of it; remembered on disk between runs."""
-    from player.common.measure_cache import remembered
-    from player.sound import synth
-
-    key = f"synth:{name}:{seed}:{pitch}:{beat}:{getattr(synth, 'VERSION', 1)}:{METER_VERSION}"
-    return remembered(key, lambda: integrated_lufs(render(0, 30 * SAMPLE_RATE)))
 
 
 def _merged_spans(spans: list[tuple[int, int]], bridge: int) -> list[tuple[int, int]]:

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import hashlib
-import json
-import os
 import re
 import shutil
 import subprocess
@@ -18,6 +14,7 @@ from xml.sax.saxutils import escape
 
 import numpy as np
 
+from player.common.cache import Cache, code_version, key_of
 from player.common.errors import MeditateError
 
 #: Bump when synthesis or trimming changes what a clip for the same text and voice holds.
@@ -64,11 +61,6 @@ class Voice:
     word_gap_ms: int = 0  # rounded to espeak-ng's unit: about 24 ms at 120 words per minute
     sentence_pause_ms: int = 1200  # silence between the sentences of one clip
 
-    def cache_key(self, text: str) -> str:
-        """A digest of everything that decides the clip spoken for `text`."""
-        identity = {"format": FORMAT_VERSION, "text": text, "voice": asdict(self)}
-        return hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()
-
 
 def espeak_available() -> bool:
     return shutil.which("espeak-ng") is not None
@@ -98,25 +90,36 @@ def synthesize(text: str, voice: Voice, out_wav: Path) -> None:
     write_wav(out_wav, trim_silence(samples, rate), rate)
 
 
-def cached_speech(text: str, voice: Voice, cache_dir: Path) -> Path:
+def speech_key(text: str, voice: Voice) -> str:
+    """A digest of everything that decides the clip spoken for `text`: the words, the voice,
+    this module's code and the engine's version."""
+    return key_of("speech", text, asdict(voice), code_version(__name__), engine_version())
+
+
+@functools.cache
+def engine_version() -> str:
+    """What `espeak-ng --version` says, or 'missing'."""
+    executable = shutil.which("espeak-ng")
+    if executable is None:
+        return "missing"
+    done = subprocess.run([executable, "--version"], capture_output=True, text=True, check=False)
+    return done.stdout.strip() or "unknown"
+
+
+def cached_speech(text: str, voice: Voice, cache: Cache) -> Path:
     """The WAV of `text` spoken by `voice`, synthesised only if the cache does not hold it yet.
 
     The file appears whole or not at all, so callers racing on the same text are safe: each
     writes its own temporary file and the last rename wins with identical content.
     """
-    target = cache_dir / f"{voice.cache_key(text)}.wav"
+    key = speech_key(text, voice)
+    target = cache.file("speech", key, ".wav")
     if target.is_file():
         return target
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    handle, partial = tempfile.mkstemp(dir=cache_dir, prefix=f".{target.stem}.", suffix=".wav")
-    os.close(handle)
-    try:
-        synthesize(text, voice, Path(partial))
-        os.chmod(partial, 0o644)  # as any other cache file, not private as mkstemp made it
-        os.replace(partial, target)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.remove(partial)
+    if shutil.which("espeak-ng") is None:
+        raise MeditateError(INSTALL_HINT)
+    with cache.storing("speech", key, ".wav") as partial:
+        synthesize(text, voice, partial)
     return target
 
 

@@ -1,0 +1,129 @@
+"""Commands that read sessions without playing them: list, show, check and schema."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from player.cli.exits import EXIT_USER_ERROR
+from player.cli.params import DURATION, SESSION
+
+
+@click.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array instead of a table.")
+def list_command(as_json: bool) -> None:
+    """List the sessions on the search path.
+
+    Searched in order: folders in MEDITATE_PATH, your own sessions folder, then the
+    bundled sessions; an earlier folder wins when two files share a name.
+
+    \b
+    Example:
+      meditate list
+      meditate list --json
+    """
+    from player.cli.report import list_table, summarise
+    from player.session.library import discover, search_folders
+
+    summaries = summarise(discover())
+    if as_json:
+        click.echo(json.dumps([s.as_json() for s in summaries], indent=2))
+        return
+    if not summaries:
+        folders = ", ".join(str(f.path) for f in search_folders())
+        click.echo(f"No sessions found (searched {folders}).")
+        return
+    click.echo(list_table(summaries))
+    broken = [s.entry.name for s in summaries if s.timeline is None]
+    if broken:
+        click.echo(f"\n{len(broken)} with errors; see: meditate check {' '.join(broken)}")
+
+
+@click.command()
+@click.argument("session", type=SESSION)
+@click.option("--json", "as_json", is_flag=True, help="Print the timeline as JSON.")
+@click.option(
+    "--plot",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Also draw the session to a PNG: loudness, what sounds when, chapters, beds.",
+)
+@click.option("--length", type=DURATION, help="Show it stretched or shrunk to this length.")
+def show(session: Path, as_json: bool, plot: Path | None, length: float | None) -> None:
+    """Show a session's timeline: chapters, steps with start times and narration text.
+
+    \b
+    Example:
+      meditate show grounding
+      meditate show ./my-session.yaml --json
+      meditate show heart-opening --plot heart-opening.png
+    """
+    from player.cli.report import show_text, timeline_json
+    from player.prepare.session import load_prepared
+    from player.session.timeline import compile_timeline
+
+    timeline = compile_timeline(load_prepared(session), length)
+    if plot is not None:
+        from player.output.plot import draw
+
+        draw(timeline, plot)
+    if as_json:
+        click.echo(json.dumps(timeline_json(session.stem, timeline), indent=2))
+    else:
+        click.echo(show_text(session.stem, timeline))
+
+
+@click.command()
+@click.argument("sessions", nargs=-1, type=SESSION)
+def check(sessions: tuple[Path, ...]) -> None:
+    """Check sessions for errors; all visible sessions when none are named.
+
+    Reports every problem as FILE:LINE:COLUMN: message. Exits 0 when all are
+    valid, 2 otherwise.
+
+    \b
+    Example:
+      meditate check
+      meditate check grounding ./draft.yaml
+    """
+    from player.cli.report import display_path, draft_warnings
+    from player.prepare.session import load_prepared
+    from player.session.library import discover
+    from player.session.problems import SessionError
+    from player.session.timeline import compile_timeline
+    from player.session.units import format_clock
+
+    paths = sessions or tuple(entry.path for entry in discover())
+    failed = 0
+    for path in paths:
+        try:
+            timeline = compile_timeline(load_prepared(path))
+        except SessionError as error:
+            failed += 1
+            for problem in error.problems:
+                click.echo(str(problem), err=True)
+        else:
+            where = display_path(path)
+            click.echo(f"ok  {path.stem}  ({format_clock(timeline.seconds)}, {where})")
+            for warning in draft_warnings(timeline.session):
+                click.echo(warning, err=True)
+    noun = "session" if len(paths) == 1 else "sessions"
+    if failed:
+        click.echo(f"{failed} of {len(paths)} {noun} with errors.", err=True)
+        sys.exit(EXIT_USER_ERROR)
+    click.echo(f"{len(paths)} {noun} valid.")
+
+
+@click.command()
+def schema() -> None:
+    """Print the JSON Schema of the session format, for editors.
+
+    \b
+    Example:
+      meditate schema > ~/.config/meditate/session.schema.json
+    """
+    from player.session.schema import session_schema
+
+    click.echo(json.dumps(session_schema(), indent=2))

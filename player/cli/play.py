@@ -1,0 +1,110 @@
+"""`meditate play` and `meditate demo`: listening now."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import click
+
+from player.cli.choices import SoundChoice, sound_options
+from player.cli.exits import EXIT_INTERRUPTED
+from player.cli.params import SESSION
+from player.common.errors import MeditateError
+
+DEFAULT_SESSION = "grounding"
+
+
+def default_session() -> Path:
+    """The session `play` and `demo` use when none is named: MEDITATE_DEFAULT or grounding."""
+    from player.session.library import resolve
+
+    return resolve(os.environ.get("MEDITATE_DEFAULT") or DEFAULT_SESSION)
+
+
+@click.command()
+@click.argument("session", type=SESSION, required=False)
+@sound_options
+@click.option("--no-log", is_flag=True, help="Do not record this sitting in the practice log.")
+def play(session: Path | None, sound: SoundChoice, no_log: bool) -> None:
+    """Play a session now: the default (grounding) when none is named.
+
+    On a terminal it shows the chapter, the words being spoken and the time,
+    and takes keys: space pauses, n or right arrow skips to the next chapter,
+    p or left arrow goes back, q quits. Ctrl-C stops and says how to resume.
+
+    \b
+    Example:
+      meditate play
+      meditate play heart-opening --from "Softening the walls"
+      meditate play grounding --from 4m --no-bells
+    """
+    from player.cli.signals import sigterm_as_keyboard_interrupt
+    from player.common.audio_format import frames_to_seconds
+    from player.common.paths import history_path
+    from player.live.devices import NoAudioDevice
+    from player.live.session import LiveSession
+    from player.live.terminal import stdin_fd
+    from player.prepare.session import load_prepared
+    from player.session.timeline import compile_timeline, locate
+    from player.session.units import format_clock
+
+    path = session or default_session()
+    timeline = compile_timeline(load_prepared(path), sound.length)
+    start = locate(timeline, sound.start_at) if sound.start_at else 0
+    live = LiveSession(timeline, sound.render_options())
+    sigterm_as_keyboard_interrupt()
+    out = click.get_text_stream("stdout")
+    title = timeline.session.title
+    if not out.isatty():
+        click.echo(f"Playing {title} ({format_clock(timeline.seconds)})")
+    width = min(shutil.get_terminal_size((80, 24)).columns, 100)
+    try:
+        outcome = live.play(out=out, keys_fd=stdin_fd(), start=start, width=width)
+    except NoAudioDevice as error:
+        raise NoAudioDevice(
+            f"{error}; to listen elsewhere, export it: meditate export {path.stem}"
+        ) from None
+    if not no_log:
+        try:
+            live.log(outcome, history_path())
+        except MeditateError as error:
+            click.echo(f"meditate: not logged: {error}", err=True)
+    listening = outcome.listening
+    if listening.completed:
+        click.echo(f"Finished {title}. {format_clock(listening.seconds)} of practice.")
+        return
+    at = format_clock(frames_to_seconds(listening.position))
+    click.echo(
+        f"Stopped in '{outcome.chapter}' at {at}. To go on: meditate play {path.stem} --from {at}"
+    )
+    if listening.interrupted:
+        sys.exit(EXIT_INTERRUPTED)
+
+
+@click.command()
+def demo() -> None:
+    """Play the default session; without a sound card, export it to an MP3 here instead.
+
+    \b
+    Example:
+      meditate demo
+    """
+    from player.cli.export import export_command
+    from player.live.devices import NoAudioDevice
+
+    context = click.get_current_context()
+    try:
+        context.invoke(play)
+    except NoAudioDevice as error:
+        path = default_session()
+        target = Path(f"{path.stem}.mp3")
+        click.echo(f"meditate: {error}", err=True)
+        if target.exists():
+            click.echo(f"{target.resolve()} is already here: play it with any audio player.")
+            return
+        click.echo(f"Exporting {path.stem} to {target} instead, so you have something to hear.")
+        context.invoke(export_command, session=path, output=target)
+        click.echo(f"Listen to it: {target.resolve()}")

@@ -1,0 +1,111 @@
+"""The session's PCM in one buffer as long as the session, rendered ahead and released behind.
+
+The buffer is an anonymous memory map; blocks are rendered into it a little ahead of the play
+cursor and handed back to the kernel once they have been played, so memory stays flat however
+long the session is. The device reads the same memory (simpleaudio does not copy it).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import mmap
+import os
+import sys
+import threading
+
+from player.common.audio_format import FRAME_BYTES, SAMPLE_RATE
+from player.common.errors import MeditateError
+from player.sound.render import BLOCK, Renderer
+
+PREROLL_DEFAULT = 0.5
+
+
+def reads_buffer_progressively() -> bool:
+    """Whether this platform's simpleaudio backend plays from our buffer instead of a copy.
+
+    Checked on Linux (ALSA); elsewhere the whole session is rendered before it plays.
+    """
+    return sys.platform.startswith("linux")
+
+
+def preroll_frames(length: int, environ: dict[str, str] | None = None) -> int:
+    """Frames to render before the sound starts: MEDITATE_PREROLL seconds, or `all`."""
+    value = (os.environ if environ is None else environ).get("MEDITATE_PREROLL", "").strip()
+    if not reads_buffer_progressively() or value.lower() == "all":
+        return length
+    if not value:
+        return round(PREROLL_DEFAULT * SAMPLE_RATE)
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise MeditateError(
+            f"MEDITATE_PREROLL={value!r}: expected a number of seconds or 'all'"
+        ) from None
+    return max(0, round(seconds * SAMPLE_RATE))
+
+
+class PcmBuffer:
+    """The session's 16-bit PCM, rendered block by block on demand, released after playing."""
+
+    def __init__(self, renderer: Renderer) -> None:
+        self.renderer = renderer
+        self.length = renderer.length  # frames
+        self.blocks = -(-self.length // BLOCK)
+        # private, so that pages handed back with MADV_DONTNEED are really freed (a shared
+        # anonymous map keeps them as shmem); they read back as zeros until rendered again
+        self.memory = mmap.mmap(
+            -1, max(self.length * FRAME_BYTES, 1), flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS
+        )
+        self.view = memoryview(self.memory)
+        self.ready = bytearray(self.blocks)  # 1 where block k holds rendered PCM
+        self.lock = threading.Lock()  # one renderer, used from the player and its thread
+
+    def render(self, index: int) -> None:
+        """Render block `index` into the buffer, unless it is there already."""
+        with self.lock:
+            if index >= self.blocks or self.ready[index]:
+                return
+            start = index * BLOCK
+            pcm = self.renderer.pcm(start, min(start + BLOCK, self.length))
+            self.view[start * FRAME_BYTES : start * FRAME_BYTES + pcm.nbytes] = pcm.tobytes()
+            self.ready[index] = 1
+
+    def render_range(self, start: int, end: int) -> None:
+        """Render every block holding frames [start, end)."""
+        for index in range(start // BLOCK, (min(end, self.length) - 1) // BLOCK + 1):
+            self.render(index)
+
+    def first_missing(self, start: int, end: int) -> int | None:
+        """The first block holding frames [start, end) that is not rendered yet, or None."""
+        return next((k for k in range(start // BLOCK, -(-end // BLOCK)) if not self.ready[k]), None)
+
+    def ready_until(self, frame: int) -> int:
+        """The end of the rendered run of frames that starts at `frame`."""
+        index = frame // BLOCK
+        while index < self.blocks and self.ready[index]:
+            index += 1
+        return min(index * BLOCK, self.length)
+
+    def release_before(self, frame: int) -> None:
+        """Give the memory of blocks wholly before `frame` back to the kernel.
+
+        A block is 64 KiB, a whole number of pages, so blocks release cleanly.
+        """
+        last = frame // BLOCK
+        with self.lock:
+            first = next((k for k in range(last) if self.ready[k]), last)
+            if first >= last:
+                return
+            for k in range(first, last):
+                self.ready[k] = 0
+            if hasattr(self.memory, "madvise"):
+                begin = first * BLOCK * FRAME_BYTES
+                size = (last - first) * BLOCK * FRAME_BYTES
+                self.memory.madvise(mmap.MADV_DONTNEED, begin, size)
+
+    def close(self) -> None:
+        """Unmap the buffer; if the device still holds a view of it, the unmapping is left
+        to the garbage collector (at the latest, to the end of the process)."""
+        with contextlib.suppress(BufferError):
+            self.view.release()
+            self.memory.close()

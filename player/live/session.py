@@ -1,0 +1,72 @@
+"""One sitting with a session: what `meditate play` drives, as a command drives a database.
+
+It puts together the renderer, the buffer, the player and the device, runs the listening
+loop, and logs the sitting in the practice log.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from player.common.clock import now
+from player.live.buffer import PcmBuffer, preroll_frames
+from player.live.devices import Device, default_device
+from player.live.listen import Listening, listen
+from player.live.player import Player
+from player.live.screen import chapter_title
+from player.practice.history import Sitting, record, worth_logging
+from player.session.timeline import Timeline
+from player.sound.render import Renderer, RenderOptions
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A sitting that ended: how, when it began, and the chapter it ended in."""
+
+    listening: Listening
+    began: datetime.datetime
+    chapter: str  # the chapter at the position where it stopped
+
+
+class LiveSession:
+    """Plays one timeline live, with the keys and display of a terminal when there is one."""
+
+    def __init__(
+        self,
+        timeline: Timeline,
+        options: RenderOptions | None = None,
+        device: Device | None = None,
+    ) -> None:
+        self.timeline = timeline
+        self.options = options or RenderOptions()
+        self.device = device
+
+    def play(self, *, out: TextIO, keys_fd: int | None, start: int = 0, width: int = 80) -> Outcome:
+        """Play from frame `start` until the end, `q` or Ctrl-C. Raises NoAudioDevice."""
+        device = self.device or default_device()
+        buffer = PcmBuffer(Renderer(self.timeline, self.options))
+        player = Player(self.timeline, buffer, device, preroll=preroll_frames(self.timeline.length))
+        began = now()
+        try:
+            listening = listen(player, out=out, keys_fd=keys_fd, start=start, width=width)
+        finally:
+            buffer.close()
+        return Outcome(listening, began, chapter_title(self.timeline, listening.position))
+
+    def log(self, outcome: Outcome, log_path: Path) -> bool:
+        """Record the sitting in the practice log if it counts as practice; True if recorded.
+
+        Raises MeditateError when the log cannot be written.
+        """
+        listening = outcome.listening
+        if not worth_logging(listening.seconds, listening.completed):
+            return False
+        session = self.timeline.session
+        sitting = Sitting(
+            outcome.began, session.name, session.title, listening.seconds, listening.completed
+        )
+        record(log_path, sitting)
+        return True

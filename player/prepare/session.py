@@ -1,0 +1,167 @@
+"""Prepares a loaded session for sound: finds each file it names, reads how long each sound
+plays (from headers, without decoding) and speaks its drafts. Problems are reported at their
+place in the script, like the loader's, and all at once.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from player.common.cache import Cache, user_cache
+from player.common.errors import MeditateError
+from player.prepare.drafts import speak_draft
+from player.prepare.lookup import NotFound, find_file, search_dirs
+from player.prepare.probe import UnreadableAudio, clip_seconds
+from player.session.format import MAX_CLIP_SECONDS, MAX_SESSION_SECONDS
+from player.session.loader import load_session
+from player.session.model import (
+    AmbientBed,
+    Bell,
+    FileRef,
+    Location,
+    Narration,
+    Repeat,
+    Session,
+    Step,
+    step_seconds,
+    weighted,
+)
+from player.session.problems import Problem, SessionError, sorted_problems
+from player.session.units import format_clock
+
+
+def load_prepared(path: Path, cache: Cache | None = None) -> Session:
+    """Load a session file and prepare it. Raises SessionError listing every problem."""
+    return prepare_session(load_session(path), cache)
+
+
+def prepare_session(session: Session, cache: Cache | None = None) -> Session:
+    """The session with every file found and measured and every draft spoken.
+
+    Raises SessionError listing every problem, each at its place in the script.
+    """
+    preparer = _Preparer(session, cache or user_cache())
+    prepared = preparer.session()
+    if preparer.problems:
+        raise SessionError(sorted_problems(preparer.problems))
+    return prepared
+
+
+class _Preparer:
+    def __init__(self, session: Session, cache: Cache) -> None:
+        self.source = session
+        self.cache = cache
+        self.dirs = search_dirs(session.path)
+        self.problems: list[Problem] = []
+
+    def fail(self, where: Location, message: str) -> None:
+        self.problems.append(Problem(where, message))
+
+    def session(self) -> Session:
+        session = self.source
+        steps = self.steps(session.steps)
+        beds = tuple(self.bed(bed) for bed in session.ambient)
+        cover = self.found(session.cover, "cover image") if session.cover else None
+        prepared = dataclasses.replace(
+            session,
+            steps=steps,
+            ambient=tuple(bed for bed in beds if bed is not None),
+            cover=cover,
+        )
+        if not self.problems:
+            self.check_total(prepared)
+        return prepared
+
+    # -- files
+
+    def found(self, ref: FileRef, what: str) -> FileRef | None:
+        try:
+            return dataclasses.replace(ref, path=find_file(ref, self.dirs, what))
+        except NotFound as error:
+            self.fail(ref.where, str(error))
+            return None
+
+    def measured(self, ref: FileRef, what: str) -> FileRef | None:
+        located = self.found(ref, what)
+        if located is None:
+            return None
+        return self.timed(located, what, ref.written)
+
+    def timed(self, ref: FileRef, what: str, shown: str) -> FileRef | None:
+        try:
+            seconds = clip_seconds(ref.found, self.cache)
+        except UnreadableAudio as error:
+            self.fail(ref.where, f"{what} '{shown}' is unusable: {error}")
+            return None
+        if seconds > MAX_CLIP_SECONDS:
+            self.fail(
+                ref.where,
+                f"{what} '{shown}' is {format_clock(seconds)} long; a sound file may last at "
+                f"most {format_clock(MAX_CLIP_SECONDS)}: split it into shorter clips",
+            )
+            return None
+        return dataclasses.replace(ref, seconds=seconds)
+
+    # -- steps
+
+    def steps(self, steps: tuple[Step, ...]) -> tuple[Step, ...]:
+        prepared = (self.step(step) for step in steps)
+        return tuple(step for step in prepared if step is not None)
+
+    def step(self, step: Step) -> Step | None:
+        if isinstance(step, Narration):
+            return self.narration(step)
+        if isinstance(step, Bell) and step.file is not None:
+            file = self.measured(step.file, "bell sound")
+            return dataclasses.replace(step, file=file) if file else None
+        if isinstance(step, Repeat):
+            inner = self.steps(step.steps)
+            return dataclasses.replace(step, steps=inner) if inner else None
+        return step
+
+    def narration(self, step: Narration) -> Narration | None:
+        if step.draft:
+            clip = self.spoken(step)
+        else:
+            assert step.clip is not None
+            clip = self.measured(step.clip, "narration clip")
+        if clip is None:
+            return None
+        fades = step.fade_in + step.fade_out
+        seconds = clip.length
+        if fades > seconds + 1e-9:
+            self.fail(
+                step.where,
+                f"fade_in and fade_out together ({fades:g}s) are longer than "
+                f"the clip ({seconds:.2f}s)",
+            )
+        return dataclasses.replace(step, clip=clip)
+
+    def spoken(self, step: Narration) -> FileRef | None:
+        assert step.text is not None
+        try:
+            wav = speak_draft(step.text, self.source.voice, self.cache)
+        except MeditateError as error:
+            self.fail(step.where, f"cannot speak this draft narration: {error}")
+            return None
+        return self.timed(FileRef("", step.where, path=wav), "spoken draft", str(wav))
+
+    # -- beds
+
+    def bed(self, bed: AmbientBed) -> AmbientBed | None:
+        if bed.file is None:
+            return bed
+        file = self.measured(bed.file, "ambient sound")
+        return dataclasses.replace(bed, file=file) if file else None
+
+    def check_total(self, session: Session) -> None:
+        if not session.steps:
+            return
+        seconds = sum(weight * step_seconds(step) for step, weight in weighted(session.steps))
+        if seconds > MAX_SESSION_SECONDS:
+            self.fail(
+                session.steps[0].where,
+                f"the session lasts {format_clock(seconds)}; the limit is 24:00:00 - "
+                "shorten silences or repeats",
+            )

@@ -1,0 +1,156 @@
+"""The sounds a timeline names, decoded or synthesised, each with its measured loudness.
+
+Measuring is what makes loudness work without a second pass: each source is measured once
+(bells and synthesised beds are remembered in the cache, keyed by the code that makes them),
+and the renderer brings it to the target before mixing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from player.common.audio_format import SAMPLE_RATE
+from player.common.cache import Cache, code_version, key_of, user_cache
+from player.common.errors import MeditateError
+from player.session.model import AmbientBed, Location
+from player.sound.decode import decode
+from player.sound.loudness import integrated_lufs
+
+LOOP_CROSSFADE_SECONDS = 2.0
+TRUNCATION_TOLERANCE = 0.25  # seconds a decode may fall short of its header (encoder padding)
+NARRATION_SURROUND = 0.4  # seconds of quiet around a clip when measuring its loudness
+_MEASUREMENTS = "measurements"
+_BED_MEASURE_SECONDS = 30
+
+#: A source of bed samples: frames [start, start + count) as float32 (count, 2).
+BedSource = Callable[[int, int], np.ndarray]
+
+
+@dataclass(frozen=True)
+class Sound:
+    samples: np.ndarray  # float32 (frames, 2) at the master rate
+    lufs: float | None  # its measured loudness; None when too short or quiet to measure
+
+
+class SoundCache:
+    """Decoded, measured sounds by key, least recently used dropped past a byte budget."""
+
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        self.used = 0
+        self.items: OrderedDict[object, Sound] = OrderedDict()
+
+    def get(self, key: object, make: Callable[[], Sound]) -> Sound:
+        if key in self.items:
+            self.items.move_to_end(key)
+            return self.items[key]
+        sound = make()
+        self.items[key] = sound
+        self.used += sound.samples.nbytes
+        while self.used > self.budget and len(self.items) > 1:
+            _, dropped = self.items.popitem(last=False)
+            self.used -= dropped.samples.nbytes
+        return sound
+
+
+def loop_body(samples: np.ndarray) -> np.ndarray:
+    """A version of `samples` that loops without a seam: its tail is crossfaded into its head."""
+    overlap = min(round(LOOP_CROSSFADE_SECONDS * SAMPLE_RATE), len(samples) // 4)
+    if overlap < 2:
+        return samples
+    t = np.linspace(0.0, np.pi / 2, overlap, dtype=np.float64)[:, None]
+    body = samples[: len(samples) - overlap].copy()
+    head = samples[:overlap] * np.sin(t) + samples[len(samples) - overlap :] * np.cos(t)
+    body[:overlap] = head.astype(np.float32)
+    return body
+
+
+def decode_at(path: Path, what: str) -> np.ndarray:
+    """The file decoded, any error named after the step that uses it (`what`)."""
+    try:
+        return decode(path)
+    except MeditateError as error:
+        raise MeditateError(f"{what}: {error}") from None
+
+
+def clip_sound(path: Path, what: str, slot: int) -> Sound:
+    """A narration clip or bell file, checked against the `slot` (frames) its header promised."""
+    samples = decode_at(path, what)
+    decoded, expected = len(samples) / SAMPLE_RATE, slot / SAMPLE_RATE
+    if decoded < expected - max(TRUNCATION_TOLERANCE, 0.05 * expected):
+        raise MeditateError(
+            f"{what}: {path} is cut short: its header promises {expected:.1f} s but only "
+            f"{decoded:.1f} s decode; export or copy it again"
+        )
+    return Sound(samples, integrated_lufs(samples, surround_seconds=NARRATION_SURROUND))
+
+
+def bell_sound(name: str, cache: Cache | None = None) -> Sound:
+    """A built-in bell and its loudness, both kept in the cache once made."""
+    cache = cache or user_cache()
+    version = code_version("player.sound.bells", "player.sound.noise")
+    samples = _stored_bell(name, version, cache)
+    loudness = cache.remember(
+        _MEASUREMENTS, _meter_version(), key_of("bell", name, version),
+        lambda: integrated_lufs(samples),
+    )  # fmt: skip
+    return Sound(samples, loudness)
+
+
+def _stored_bell(name: str, version: str, cache: Cache) -> np.ndarray:
+    """Synthesised once, then read from the cache folder (much quicker)."""
+    from player.sound.bells import bell_sound as synthesise_bell
+
+    key = key_of(name, version)
+    path = cache.file("bells", key, ".npy")
+    try:
+        stored = np.load(path, allow_pickle=False)
+        if stored.dtype == np.float32 and stored.ndim == 2 and stored.shape[1] == 2:
+            return stored
+    except (OSError, ValueError):
+        pass
+    samples = synthesise_bell(name)
+    with (
+        contextlib.suppress(OSError, MeditateError),
+        cache.storing("bells", key, ".npy") as partial,
+        partial.open("wb") as stream,
+    ):
+        np.save(stream, samples, allow_pickle=False)
+    return samples
+
+
+def synth_bed(
+    bed: AmbientBed, seed: int, cache: Cache | None = None
+) -> tuple[BedSource, float | None]:
+    """A synthesised bed and its loudness, measured over 30 s once and remembered."""
+    from player.sound.beds import ambient_source
+
+    assert bed.synth is not None
+    source = ambient_source(bed.synth, seed=seed, pitch_hz=bed.pitch_hz, beat_hz=bed.beat_hz)
+    version = code_version("player.sound.beds", "player.sound.noise")
+    key = key_of("synth", bed.synth, seed, bed.pitch_hz, bed.beat_hz, version)
+    measured = (cache or user_cache()).remember(
+        _MEASUREMENTS, _meter_version(), key,
+        lambda: integrated_lufs(source.render(0, _BED_MEASURE_SECONDS * SAMPLE_RATE)),
+    )  # fmt: skip
+    return source.render, measured
+
+
+def file_bed(path: Path, where: Location, origin: int) -> tuple[BedSource, float | None]:
+    """A bed looped from a sound file, its first frame at `origin`, and its loudness."""
+    body = loop_body(decode_at(path, f"{where}: ambient sound"))
+
+    def source(start: int, count: int) -> np.ndarray:
+        return body[(np.arange(start, start + count) - origin) % len(body)]
+
+    return source, integrated_lufs(body)
+
+
+def _meter_version() -> str:
+    return code_version("player.sound.loudness")
