@@ -15,6 +15,7 @@ from typing import IO, NoReturn
 
 from player.common.audio_format import CHANNELS, SAMPLE_RATE
 from player.common.errors import MeditateError
+from player.common.programs import FFMPEG_INSTALL_HINT
 
 #: File suffix -> the format `open_encoder` writes.
 SUPPORTED_FORMATS: Mapping[str, str] = MappingProxyType(
@@ -36,7 +37,6 @@ _USES_BITRATE = frozenset({"mp3", "ogg"})
 # 160 kb/s, then less, until 256 kb/s. Measured with ffmpeg 5.1 and LAME 3.100; undone here so
 # that an MP3 export is as loud as the PCM it was made from.
 _LAME_PRESET_SCALE = ((160, 0.95), (192, 0.97), (224, 0.98), (256, 1.0))
-FFMPEG_INSTALL_HINT = "ffmpeg not found: install it (Debian: sudo apt-get install ffmpeg)"
 _NOISE_LINES = ("Conversion failed!",)
 _EXIT_GRACE_SECONDS = 5.0
 

@@ -8,7 +8,7 @@ import numpy as np
 
 from player.common.audio_format import CHANNELS, SAMPLE_RATE
 from player.common.errors import MeditateError
-from player.output.encoder import FFMPEG_INSTALL_HINT
+from player.common.programs import FFMPEG_INSTALL_HINT
 
 
 def decode(path: Path) -> np.ndarray:
