@@ -5,13 +5,16 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint format setup clean
+.PHONY: demo test fuzz lint format setup clean
 
 demo: setup
 	$(BIN)/meditate demo
 
 test: setup
 	$(BIN)/python -m pytest
+
+fuzz: setup
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest tests/test_fuzz.py
 
 lint: setup
 	$(BIN)/ruff check .

@@ -28,7 +28,7 @@ CLIPS = [
 ]
 MEASURE = """
 import resource, sys
-from player.cli.app import main
+from player.cli import main
 try:
     main(sys.argv[1:], standalone_mode=False)
 finally:

@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import math
+import os
 import struct
 import wave
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 REPO = Path(__file__).resolve().parent.parent
+
+# The same examples every run, so CI and `make test` never fail by chance; no deadline, since
+# a busy machine is slow without being wrong. `make fuzz` searches long and at random.
+settings.register_profile("default", derandomize=True, max_examples=60, deadline=None)
+settings.register_profile("fuzz", derandomize=False, max_examples=3000, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 @pytest.fixture(autouse=True)

@@ -287,7 +287,7 @@ def test_sigterm_mid_export_leaves_no_files(tmp_path: Path, setup: str, body: st
         assert len(names(folder)) == 1  # the partial file, being written
 
         writer.send_signal(signal.SIGTERM)
-        _, stderr = writer.communicate(timeout=30)
+        _, stderr = writer.communicate(timeout=300)  # only a hang takes this long
     finally:
         if writer.poll() is None:
             writer.kill()

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from player.cli.app import main
+from player.cli import main
 
 PLAY = [sys.executable, "-c", "import sys; from player.cli import main; sys.exit(main())"]
 

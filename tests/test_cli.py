@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from player.cli.app import main
+from player.cli import main
 from player.common.paths import user_sessions_dir
 
 COMMANDS = ["list", "show", "check", "schema", "play", "export", "new", "history", "demo"]
@@ -173,3 +174,12 @@ def test_the_installed_entry_point_runs_as_a_real_process(tmp_path) -> None:
         [executable, "show", "nonesuch"], cwd=tmp_path, capture_output=True, text=True, check=False
     )
     assert failed.returncode == 2 and "Traceback" not in failed.stderr
+
+
+@pytest.mark.parametrize("module", ["player", "player.cli"])
+def test_python_dash_m_is_the_same_program_with_every_command(module: str) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", module, "--help"], capture_output=True, text=True, check=True
+    )
+    listed = re.findall(r"^  (\w+) ", done.stdout.split("Commands:")[1], flags=re.MULTILINE)
+    assert listed == ["check", "demo", "export", "history", "list", "new", "play", "schema", "show"]

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from player.cli.app import main
+from player.cli import main
 from player.prepare.session import load_prepared
 from player.session.problems import SessionError
 from player.session.timeline import compile_timeline

@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 from measure import ffprobe
 
-from player.cli.app import main
+from player.cli import main
 from player.common.errors import MeditateError
 from player.prepare.session import load_prepared
 from player.session.flex import length_range

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from player.cli.app import main
+from player.cli import main
 from player.common.paths import history_path
 from player.practice.history import Sitting, read, record, streaks, worth_logging
 

@@ -57,3 +57,17 @@ def test_a_path_is_taken_as_it_is(tmp_path) -> None:
 def test_an_unknown_name_suggests_the_closest() -> None:
     with pytest.raises(MeditateError, match="did you mean 'three-breaths'"):
         resolve("three-breath")
+
+
+def test_an_unknown_user_in_meditate_path_is_one_clear_line(monkeypatch) -> None:
+    from click.testing import CliRunner
+
+    from player.cli import main
+
+    monkeypatch.setenv("MEDITATE_PATH", "~nosuchuser/sessions")
+    result = CliRunner().invoke(main, ["list"])
+    assert result.exit_code == 2
+    assert result.output == (
+        "meditate: MEDITATE_PATH entry '~nosuchuser/sessions': ~nosuchuser names no user "
+        "on this system (write the full path)\n"
+    )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -191,13 +190,12 @@ def test_a_session_over_24_hours_is_refused(write_session: WriteSession) -> None
 
 
 def test_nested_repeats_that_expand_too_far_are_refused_without_expanding(write_session):
+    # a billion steps: expanding them would exhaust memory long before this could pass
     path = write_session(
-        "title: T\nsteps:\n  - repeat: 1000\n    steps:\n"
-        "      - repeat: 1000\n        steps: [silence: 1ms]\n"
+        "title: T\nsteps:\n  - repeat: 1000\n    steps:\n      - repeat: 1000\n"
+        "        steps:\n          - repeat: 1000\n            steps: [silence: 1ms]\n"
     )
-    started = time.perf_counter()
-    assert "expand to 1000000 steps" in only_problem(path)
-    assert time.perf_counter() - started < 1.0
+    assert "expand to 1000000000 steps" in only_problem(path)
 
 
 def test_duplicate_keys_are_reported(write_session: WriteSession) -> None:
@@ -247,16 +245,14 @@ def test_python_tags_are_refused_and_never_run(write_session: WriteSession, tmp_
     assert not marker.exists()
 
 
-def test_an_alias_bomb_is_refused_quickly(write_session: WriteSession) -> None:
+def test_an_alias_bomb_is_refused_within_the_node_budget(write_session: WriteSession) -> None:
     lines = ["x0: &x0 [{silence: 1s}, {silence: 1s}]"]
     lines += [
         f"x{i}: &x{i} [{{repeat: 1, steps: *x{i - 1}}}, {{repeat: 1, steps: *x{i - 1}}}]"
         for i in range(1, 40)
     ]
-    path = write_session("\n".join(lines) + "\ntitle: T\nsteps: *x39\n")
-    started = time.perf_counter()
+    path = write_session("\n".join(lines) + "\ntitle: T\nsteps: *x39\n")  # 2**40 steps
     found = problems_of(path)
-    assert time.perf_counter() - started < 1.0
     assert any("expands to more than 100000 values" in p for p in found)
 
 
@@ -289,3 +285,11 @@ def test_an_unreadable_clip_is_reported_at_its_step(write_session: WriteSession,
     found = problems_of(path)
     assert "3:16: narration clip" in found[0] and "is unusable: not a readable audio" in found[0]
     assert "4:16:" in found[1] and "the file is empty (0 bytes)" in found[1]
+
+
+def test_an_unknown_user_in_a_clip_path_is_a_located_problem(write_session) -> None:
+    path = write_session("title: T\nsteps:\n  - narration: ~nosuchuser/x.wav\n")
+    assert only_problem(path) == (
+        f"{path}:3:16: narration clip '~nosuchuser/x.wav': ~nosuchuser names no user on this "
+        "system (write the full path)"
+    )

@@ -78,6 +78,16 @@ def test_no_audio_device_is_one_clear_line_and_a_non_zero_exit(tmp_path: Path) -
     assert "no audio device" in error_lines[0] and "meditate export" in error_lines[0]
 
 
+def test_play_without_a_name_plays_grounding(tmp_path: Path) -> None:
+    env = alsa_home(tmp_path, "type hw; card 9")  # no such card: it stops at the device
+    done = subprocess.run(
+        [*PLAY, "play"], env=env, capture_output=True, text=True,
+        stdin=subprocess.DEVNULL, timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert "to listen elsewhere, export it: meditate export grounding" in done.stderr
+
+
 def test_demo_exports_the_default_session_when_there_is_no_device(tmp_path: Path) -> None:
     env = {**alsa_home(tmp_path, "type hw; card 9"), "MEDITATE_DEFAULT": "three-breaths"}
     here = tmp_path / "here"

@@ -8,7 +8,7 @@ import sys
 
 from click.testing import CliRunner
 
-from player.cli.app import main
+from player.cli import main
 
 
 def png_size(path) -> tuple[int, int]:

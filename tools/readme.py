@@ -24,7 +24,7 @@ BLOCK = re.compile(r"(<!-- (run|keys): (.+?) -->\n)(.*?)(<!-- end -->)", re.DOTA
 def command_output(args: list[str]) -> str:
     from click.testing import CliRunner
 
-    from player.cli.app import main
+    from player.cli import main
 
     with tempfile.TemporaryDirectory() as home:
         env = {

@@ -24,7 +24,9 @@ def find_file(ref: FileRef, dirs: tuple[Path, ...], what: str) -> Path:
         named = Path(ref.written).expanduser()
     except RuntimeError:  # ~user of a user that does not exist
         user = ref.written.split("/", 1)[0]
-        raise NotFound(f"{what} '{ref.written}': there is no user {user} to expand") from None
+        raise NotFound(
+            f"{what} '{ref.written}': {user} names no user on this system (write the full path)"
+        ) from None
     candidates = [named] if named.is_absolute() else [folder / named for folder in dirs]
     for candidate in candidates:
         if candidate.is_file():

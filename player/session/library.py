@@ -40,7 +40,9 @@ def search_folders(environ: dict[str, str] | None = None) -> tuple[Folder, ...]:
     """The folders searched, first match wins: MEDITATE_PATH entries, yours, bundled."""
     env = os.environ if environ is None else environ
     extra = [
-        _expanded(p, "MEDITATE_PATH") for p in env.get("MEDITATE_PATH", "").split(os.pathsep) if p
+        _expanded(p, "MEDITATE_PATH entry")
+        for p in env.get("MEDITATE_PATH", "").split(os.pathsep)
+        if p
     ]
     folders = [Folder(p, Origin.PATH) for p in extra]
     folders.append(Folder(user_sessions_dir(), Origin.USER))
@@ -102,4 +104,6 @@ def _expanded(written: str, what: str) -> Path:
         return Path(written).expanduser()
     except RuntimeError:
         user = written.split("/", 1)[0]
-        raise MeditateError(f"{what} {written}: there is no user {user} to expand") from None
+        raise MeditateError(
+            f"{what} '{written}': {user} names no user on this system (write the full path)"
+        ) from None
