@@ -17,6 +17,11 @@ from pathlib import Path
 import numpy as np
 
 REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from player.common.files import write_file  # noqa: E402
+
 SIZE = 600
 
 # (position from top to horizon, colour) stops of the sky
@@ -48,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     data = png(to_bytes(*cover(args.size)))
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_bytes(data)
+    write_file(args.out, data, force=True)
     print(f"wrote {args.out} ({len(data) // 1024} KB)")
     return 0
 

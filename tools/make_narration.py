@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import os
 import subprocess
 import sys
 import tempfile
@@ -34,6 +33,7 @@ if str(REPO) not in sys.path:
 
 from player.common.cache import Cache  # noqa: E402
 from player.common.errors import MeditateError  # noqa: E402
+from player.common.files import atomic_output, write_file  # noqa: E402
 from player.sound.loudness import block_powers, gated_lufs  # noqa: E402
 from player.sound.speech import FORMAT_VERSION, Voice, cached_speech, read_wav  # noqa: E402
 
@@ -258,24 +258,18 @@ def normalise(voice: np.ndarray, target_lufs: float) -> np.ndarray:
 def write_clip(voice: np.ndarray, target: Path) -> float:
     """Encode `voice` to Ogg Vorbis at `target`, atomically; return its length in seconds."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    handle, partial = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".ogg")
-    os.close(handle)
     try:
-        subprocess.run(
-            ["ffmpeg", "-v", "error", "-y", "-f", "f32le", "-ar", str(RATE), "-ac", "1",
-             "-i", "-", "-c:a", "libvorbis", "-q:a", str(VORBIS_QUALITY),
-             "-map_metadata", "-1", "-fflags", "+bitexact", "-flags:a", "+bitexact", partial],
-            input=voice.astype("<f4").tobytes(), capture_output=True, check=True,
-        )  # fmt: skip
-        os.chmod(partial, 0o644)  # mkstemp made it private; bundled files are for everyone
-        os.replace(partial, target)
+        with atomic_output(target, force=True) as partial:
+            subprocess.run(
+                ["ffmpeg", "-v", "error", "-y", "-f", "f32le", "-ar", str(RATE), "-ac", "1",
+                 "-i", "-", "-c:a", "libvorbis", "-q:a", str(VORBIS_QUALITY), "-map_metadata",
+                 "-1", "-fflags", "+bitexact", "-flags:a", "+bitexact", "-f", "ogg", str(partial)],
+                input=voice.astype("<f4").tobytes(), capture_output=True, check=True,
+            )  # fmt: skip
     except FileNotFoundError as error:
         raise MeditateError("ffmpeg is needed to encode narration but was not found") from error
     except subprocess.CalledProcessError as error:
         raise MeditateError(f"ffmpeg could not encode {target}: {error.stderr.decode()}") from error
-    finally:
-        if os.path.exists(partial):
-            os.remove(partial)
     return len(voice) / RATE
 
 
@@ -288,9 +282,7 @@ def read_manifest(path: Path) -> dict[str, dict[str, str]]:
 
 def write_json(path: Path, data: object) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
-    partial.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    os.replace(partial, path)
+    write_file(path, json.dumps(data, indent=1, ensure_ascii=False) + "\n", force=True)
 
 
 if __name__ == "__main__":
