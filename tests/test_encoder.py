@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 import sys
 import textwrap
@@ -168,6 +169,7 @@ def test_an_error_in_the_block_stops_ffmpeg_and_propagates(tmp_path: Path):
     with pytest.raises(RuntimeError), open_encoder(tmp_path / "out.wav", "wav") as encoder:
         encoder.write(sine_pcm(0.5))
         raise RuntimeError("renderer failed")
+    assert encoder._process.returncode == -signal.SIGKILL  # stopped, not left running
 
 
 def test_format_for_reads_the_suffix_in_any_case():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import signal
@@ -13,13 +14,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 from click.testing import CliRunner
-from measure import ebur128, ffprobe, wav_samples
+from measure import ebur128, ffprobe, rms_db, wav_samples
 
 from player.cli import main
+from player.common.audio_format import SAMPLE_RATE
 from player.output.tags import read_tags
 from player.prepare.session import load_prepared
 from player.session.timeline import compile_timeline
-from player.sound.render import Renderer
+from player.sound.render import Renderer, RenderOptions
 
 REPO = Path(__file__).resolve().parent.parent
 SPEECH_LIKE = "sine=f=220:d={seconds},volume=0.3,tremolo=f=4:d=0.9"
@@ -72,6 +74,14 @@ steps:
     return path
 
 
+@pytest.fixture
+def short(tmp_path: Path) -> Path:
+    """Two seconds in one chapter: for what does not depend on what is heard."""
+    path = tmp_path / "short.yaml"
+    path.write_text("title: Short\nsteps:\n  - chapter: Only\n  - silence: 2s\n")
+    return path
+
+
 def run(*args: str, cwd: Path | None = None) -> tuple[int, str]:
     previous = Path.cwd()
     if cwd:
@@ -109,19 +119,24 @@ def test_mp3_export_has_the_length_chapters_loudness_and_tags_it_should(session,
         "Test Teacher",
         "Meditation",
     )
-    assert tags.album and tags.year and tags.comment == "A short session made for the export tests."
+    assert (tags.album, tags.year) == ("Practice Session", datetime.date.today().year)
+    assert tags.comment == "A short session made for the export tests."
     assert tags.lyrics.splitlines() == ["Arrive here.", "(2 times:) Breathe.", "Return gently."]
     assert [c.title for c in tags.chapters] == ["Arriving", "Breathing", "Closing"]
     default_cover = Path(__file__).parent.parent / "audio" / "cover.png"
     assert tags.cover == default_cover.read_bytes()  # the session gives none
 
 
-def test_a_session_cover_is_embedded(session, tmp_path) -> None:
-    cover = Path(__file__).parent.parent / "audio" / "cover.png"
-    text = session.read_text().replace("tags: [test]", f"tags: [test]\ncover: {cover}")
-    session.write_text(text)
+def test_a_session_cover_is_embedded(short, tmp_path) -> None:
+    cover = tmp_path / "mine.png"
+    subprocess.run(
+        ["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "color=c=teal:s=16x16", "-frames:v", "1",
+         str(cover)],
+        check=True,
+    )  # fmt: skip
+    short.write_text(short.read_text().replace("title: Short\n", "title: Short\ncover: mine.png\n"))
     target = tmp_path / "covered.mp3"
-    assert run("export", str(session), "-o", str(target))[0] == 0
+    assert run("export", str(short), "-o", str(target))[0] == 0
     assert read_tags(target).cover == cover.read_bytes()
 
 
@@ -151,31 +166,31 @@ def test_another_loudness_target_is_met(session, tmp_path) -> None:
     assert abs(integrated - (-23.0)) <= 1.0
 
 
-def test_without_o_it_writes_name_mp3_in_the_current_folder(session, tmp_path) -> None:
+def test_without_o_it_writes_name_mp3_in_the_current_folder(short, tmp_path) -> None:
     folder = tmp_path / "here"
     folder.mkdir()
-    code, out = run("export", str(session), cwd=folder)
+    code, out = run("export", str(short), cwd=folder)
     assert code == 0
-    assert (folder / "practice.mp3").is_file()
-    assert "Wrote practice.mp3 (" in out
+    assert ffprobe(folder / "short.mp3")["streams"][0]["codec_name"] == "mp3"
+    assert "Wrote short.mp3 (" in out
 
 
-def test_an_existing_file_is_kept_without_force_and_replaced_with_it(session, tmp_path) -> None:
+def test_an_existing_file_is_kept_without_force_and_replaced_with_it(short, tmp_path) -> None:
     target = tmp_path / "kept.mp3"
     target.write_bytes(b"the user's own file")
-    code, out = run("export", str(session), "-o", str(target))
+    code, out = run("export", str(short), "-o", str(target))
     assert code == 2
     assert "exists: use --force to replace it" in out
     assert target.read_bytes() == b"the user's own file"
     assert [p.name for p in tmp_path.iterdir() if "partial" in p.name] == []
-    assert run("export", str(session), "-o", str(target), "--force")[0] == 0
+    assert run("export", str(short), "-o", str(target), "--force")[0] == 0
     assert ffprobe(target)["streams"][0]["codec_name"] == "mp3"
 
 
-def test_quiet_prints_nothing_and_no_progress_bar_off_a_terminal(session, tmp_path) -> None:
-    code, out = run("export", str(session), "-o", str(tmp_path / "q.mp3"), "--quiet")
+def test_quiet_prints_nothing_and_no_progress_bar_off_a_terminal(short, tmp_path) -> None:
+    code, out = run("export", str(short), "-o", str(tmp_path / "q.mp3"), "--quiet")
     assert code == 0 and out == ""
-    code, out = run("export", str(session), "-o", str(tmp_path / "p.mp3"))
+    code, out = run("export", str(short), "-o", str(tmp_path / "p.mp3"))
     assert "%" not in out and "Exporting" not in out
 
 
@@ -239,12 +254,12 @@ def test_an_interrupted_export_leaves_no_file_at_all(tmp_path, signum) -> None:
     assert list(out_dir.iterdir()) == []
 
 
-def test_bitrate_sets_the_mp3_bit_rate(session, tmp_path) -> None:
+def test_bitrate_sets_the_mp3_bit_rate(short, tmp_path) -> None:
     target = tmp_path / "rich.mp3"
-    assert run("export", str(session), "-o", str(target), "--bitrate", "192k", "-q")[0] == 0
+    assert run("export", str(short), "-o", str(target), "--bitrate", "192k", "-q")[0] == 0
     stream = ffprobe(target)["streams"][0]
     assert int(stream["bit_rate"]) == 192000
-    code, out = run("export", str(session), "-o", str(tmp_path / "x.mp3"), "--bitrate", "loud")
+    code, out = run("export", str(short), "-o", str(tmp_path / "x.mp3"), "--bitrate", "loud")
     assert code == 2 and "expected a bit rate from 32k to 320k" in out
 
 
@@ -254,8 +269,10 @@ def test_a_bell_can_be_any_sound_file(session, tmp_path) -> None:
     data = shown(session)
     assert data["events"][0]["kind"] == "bell"
     assert data["events"][0]["duration"] == pytest.approx(3.0, abs=0.001)
-    target = tmp_path / "gong.wav.mp3"
-    assert run("export", str(session), "-o", str(target), "-q")[0] == 0
+    pcm = Renderer(compile_timeline(load_prepared(session)), RenderOptions(ambient=False)).pcm(
+        0, 3 * SAMPLE_RATE
+    )
+    assert rms_db(pcm) > 50  # the gong sounds (the built-in chime it replaced lasts 5 s)
 
 
 def test_export_from_a_chapter_shifts_the_chapters(session, tmp_path) -> None:
@@ -266,5 +283,8 @@ def test_export_from_a_chapter_shifts_the_chapters(session, tmp_path) -> None:
     start = expected["chapters"][1]["start"]
     probe = ffprobe(target)
     assert abs(float(probe["format"]["duration"]) - (expected["duration"] - start)) < 0.05
-    titles = [c.title for c in read_tags(target).chapters]
-    assert titles == ["Breathing", "Closing"]
+    chapters = read_tags(target).chapters
+    assert [c.title for c in chapters] == ["Breathing", "Closing"]
+    assert chapters[0].start_ms == 0
+    closing = (expected["chapters"][2]["start"] - start) * 1000
+    assert chapters[1].start_ms == pytest.approx(closing, abs=1)

@@ -32,6 +32,8 @@ KEYS = [
 FUZZ = settings(
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
+# A quarter as many mutants for each bundled session: seven sessions share the profile's budget.
+PER_SESSION = settings(FUZZ, max_examples=max(10, settings.default.max_examples // 4))
 
 scalars = st.one_of(
     st.none(),
@@ -113,7 +115,7 @@ def mutate(value: Any, data: st.DataObject, depth: int = 0) -> Any:
 
 
 @pytest.mark.parametrize("bundled", BUNDLED, ids=[p.stem for p in BUNDLED])
-@FUZZ
+@PER_SESSION
 @given(data=st.data())
 def test_mutated_bundled_sessions_give_a_session_or_a_located_error(
     tmp_path_factory, bundled: Path, data

@@ -86,24 +86,32 @@ def file_device_env(tmp_path: Path, name: str) -> dict[str, str]:
     (home / ".asoundrc").write_text(
         f'pcm.!default {{ type file; slave.pcm "null"; file "{home / "out.raw"}"; format "raw" }}\n'
     )
-    return {**os.environ, "HOME": str(home), "MEDITATE_PREROLL": "all"}
+    sessions = tmp_path / "sessions"
+    sessions.mkdir(exist_ok=True)
+    (sessions / "calm.yaml").write_text("title: Calm\nsteps:\n  - bell: chime\n")
+    return {
+        **os.environ,
+        "HOME": str(home),
+        "MEDITATE_PREROLL": "all",
+        "MEDITATE_PATH": str(sessions),
+    }
 
 
 def test_a_finished_play_is_logged_and_no_log_skips_it(tmp_path, monkeypatch) -> None:
     env = {**file_device_env(tmp_path, "a"), "MEDITATE_NOW": "2026-11-25T06:00"}
-    subprocess.run([*PLAY, "play", "three-breaths"], env=env, check=True,
+    subprocess.run([*PLAY, "play", "calm"], env=env, check=True,
                    stdin=subprocess.DEVNULL, capture_output=True)  # fmt: skip
-    subprocess.run([*PLAY, "play", "three-breaths", "--no-log"], env=env, check=True,
+    subprocess.run([*PLAY, "play", "calm", "--no-log"], env=env, check=True,
                    stdin=subprocess.DEVNULL, capture_output=True)  # fmt: skip
     (sitting,) = read(history_path())
-    assert sitting.session == "three-breaths" and sitting.completed
+    assert sitting.session == "calm" and sitting.completed
     assert sitting.started == at("2026-11-25T06:00")
 
 
 def test_two_players_logging_at_once_both_land_and_the_log_stays_sound(tmp_path) -> None:
     players = [
         subprocess.Popen(
-            [*PLAY, "play", "three-breaths"],
+            [*PLAY, "play", "calm"],
             env=file_device_env(tmp_path, name),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
@@ -124,7 +132,7 @@ def test_two_players_logging_at_once_both_land_and_the_log_stays_sound(tmp_path)
     ]  # fmt: skip
     assert all(p.wait(timeout=120) == 0 for p in players + writers)
     sittings = read(history_path())
-    assert sum(s.session == "three-breaths" for s in sittings) == 2
+    assert sum(s.session == "calm" for s in sittings) == 2
     assert sum(s.session == "w" for s in sittings) == 80
     connection = sqlite3.connect(history_path())
     assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -123,15 +124,19 @@ def test_missing_clip_names_where_it_looked_and_suggests_a_neighbour(
 
 
 def test_paths_resolve_beside_the_session_before_the_bundled_audio(
-    write_session: WriteSession, make_wav, tmp_path
+    write_session: WriteSession, tmp_path
 ) -> None:
     bundled = "narration/three-breaths/02-in.ogg"
     path = write_session(f"title: T\nsteps:\n  - narration: {bundled}\n")
     assert "audio" in load_prepared(path).steps[0].clip.path.parts
-    make_wav(tmp_path / bundled.replace(".ogg", ".wav"), 0.5)
-    local = bundled.replace(".ogg", ".wav")
-    path = write_session(f"title: T\nsteps:\n  - narration: {local}\n")
-    assert load_prepared(path).steps[0].clip.path == tmp_path / local
+    local = tmp_path / bundled  # the same name beside the session wins
+    local.parent.mkdir(parents=True)
+    subprocess.run(
+        ["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "sine=d=0.5", "-c:a", "libvorbis",
+         str(local)],
+        check=True,
+    )  # fmt: skip
+    assert load_prepared(path).steps[0].clip.path == local
 
 
 def test_yaml_syntax_errors_name_their_line(write_session: WriteSession) -> None:

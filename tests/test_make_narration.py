@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -51,6 +52,16 @@ def made(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.Com
     return root, run_tool(root)
 
 
+@pytest.fixture
+def spoken(made: tuple, tmp_path: Path) -> Path:
+    """A copy of the fixture's folder, clips and manifest made: for tests of a second run."""
+    root, done = made
+    assert done.returncode == 0, done.stderr
+    copy = tmp_path / "root"
+    shutil.copytree(root, copy)
+    return copy
+
+
 def clips(root: Path) -> list[Path]:
     return sorted((root / "audio" / "narration").rglob("*.ogg"))
 
@@ -96,31 +107,25 @@ def test_second_run_writes_nothing(made: tuple) -> None:
     assert {clip: clip.stat().st_mtime_ns for clip in clips(root)} == before
 
 
-def test_force_rewrites_the_same_bytes(tmp_path: Path) -> None:
-    write_session(tmp_path, SESSION)
-    assert run_tool(tmp_path).returncode == 0
-    first = {clip: clip.read_bytes() for clip in clips(tmp_path)}
-    done = run_tool(tmp_path, "--force")
+def test_force_rewrites_the_same_bytes(spoken: Path) -> None:
+    first = {clip: clip.read_bytes() for clip in clips(spoken)}
+    done = run_tool(spoken, "--force")
     assert len(done.stdout.splitlines()) == 2
-    assert {clip: clip.read_bytes() for clip in clips(tmp_path)} == first
+    assert {clip: clip.read_bytes() for clip in clips(spoken)} == first
 
 
-def test_changed_text_rewrites_only_that_clip(tmp_path: Path) -> None:
-    write_session(tmp_path, SESSION)
-    assert run_tool(tmp_path).returncode == 0
-    write_session(tmp_path, SESSION.replace("let your eyes close", "let your gaze rest"))
-    (line,) = run_tool(tmp_path).stdout.splitlines()
+def test_changed_text_rewrites_only_that_clip(spoken: Path) -> None:
+    write_session(spoken, SESSION.replace("let your eyes close", "let your gaze rest"))
+    (line,) = run_tool(spoken).stdout.splitlines()
     assert "narration/tiny/01-arrive.ogg" in line
 
 
-def test_session_voice_changes_the_clip(tmp_path: Path) -> None:
-    write_session(tmp_path, SESSION)
-    assert run_tool(tmp_path).returncode == 0
-    arrive = tmp_path / "audio" / "narration" / "tiny" / "01-arrive.ogg"
+def test_session_voice_changes_the_clip(spoken: Path) -> None:
+    arrive = spoken / "audio" / "narration" / "tiny" / "01-arrive.ogg"
     before = arrive.read_bytes()
     voiced = "voice: {name: en-us+f2, rate: 130, pitch: 40}\n" + textwrap.dedent(SESSION)
-    write_session(tmp_path, voiced)
-    assert len(run_tool(tmp_path).stdout.splitlines()) == 2
+    write_session(spoken, voiced)
+    assert len(run_tool(spoken).stdout.splitlines()) == 2
     assert arrive.read_bytes() != before
 
 

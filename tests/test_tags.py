@@ -87,15 +87,6 @@ def test_every_field_reads_back(tmp_path: Path, fmt: str):
     assert read_tags(path) == TAGS
 
 
-def test_cover_art_reads_back_byte_identical(tmp_path: Path, fmt: str):
-    path = encoded(tmp_path, fmt)
-    write_tags(path, TAGS, fmt)
-
-    tags = read_tags(path)
-    assert tags.cover == COVER
-    assert tags.cover_mime == "image/png"
-
-
 def test_ffmpeg_sees_the_cover_as_an_attached_picture(tmp_path: Path, fmt: str):
     path = encoded(tmp_path, fmt)
     write_tags(path, TAGS, fmt)

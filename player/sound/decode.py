@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -73,8 +74,16 @@ def resample(frames: np.ndarray, rate: int) -> np.ndarray:
     return np.frombuffer(done.stdout, dtype="<f4").reshape(-1, channels)
 
 
+_DEMUXER_PREFIX = re.compile(r"^\[[^\]]+ @ 0x[0-9a-f]+\]\s*")
+_STREAM_PREFIX = re.compile(r"^Error while decoding stream #[\d:]+:\s*")
+
+
 def _ffmpeg_reason(message: str) -> str:
-    lines = [line.strip() for line in message.splitlines() if line.strip()]
-    useful = [line for line in lines if "Invalid data" in line or "Error" in line or ":" in line]
-    tail = useful[-1] if useful else (lines[-1] if lines else "unknown error")
-    return tail[-160:]
+    """The line of ffmpeg's output (as pydub passes it on) that says what went wrong."""
+    lines = [_DEMUXER_PREFIX.sub("", line.strip()) for line in message.splitlines()]
+    errors = [line for line in lines if "Invalid data" in line or "rror" in line]
+    errors = [line for line in errors if not line.startswith("Decoding failed.")]
+    if not errors:
+        return "ffmpeg could not read it"
+    reason = _STREAM_PREFIX.sub("", errors[-1])
+    return reason[:1].lower() + reason[1:160]
