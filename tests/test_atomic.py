@@ -129,7 +129,7 @@ def test_a_missing_folder_is_named(tmp_path: Path):
     folder = tmp_path / "exports"
     with pytest.raises(MeditateError) as raised, atomic_output(folder / "calm.mp3", force=False):
         pass
-    assert str(raised.value) == f"folder {folder} does not exist: create it first"
+    assert str(raised.value) == f"folder {folder} does not exist: create it with  mkdir -p {folder}"
 
 
 def test_a_folder_that_is_a_file_is_named(tmp_path: Path):

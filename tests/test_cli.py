@@ -39,7 +39,7 @@ def test_list_shows_a_table_of_name_title_length_chapters_tags_and_origin() -> N
     assert header.split() == ["NAME", "TITLE", "LENGTH", "RANGE", "CHAPTERS", "TAGS", "FROM"]
     row = next(r for r in rows if r.startswith("three-breaths"))
     assert "Three Breaths" in row and "1:28" in row and "1:13-3:08" in row and "bundled" in row
-    assert " 3 " in row
+    assert " 4 " in row  # an Opening, and the three chapters the script names
 
 
 def test_list_json_has_the_documented_fields() -> None:
@@ -48,7 +48,7 @@ def test_list_json_has_the_documented_fields() -> None:
     entry = next(e for e in json.loads(out) if e["name"] == "three-breaths")
     assert entry["title"] == "Three Breaths"
     assert entry["duration"] == pytest.approx(88.0, abs=1.0)
-    assert entry["chapters"] == 3
+    assert entry["chapters"] == 4
     assert entry["tags"] == ["breath", "short", "beginner"]
     assert Path(entry["path"]).name == "three-breaths.yaml"
     assert entry["origin"] == "bundled"
@@ -70,7 +70,7 @@ def test_show_prints_chapters_steps_and_narration_text() -> None:
     assert "== Three breaths ==" in out
     assert '"Breathe in slowly."' in out
     assert "repeat 3 times:" in out
-    assert "1 Arriving 0:05" in out and "3 Returning 0:58" in out
+    assert "1 Opening 0:00" in out and "2 Arriving 0:05" in out and "4 Returning 0:58" in out
 
 
 def test_show_json_has_duration_chapters_and_events() -> None:
@@ -78,7 +78,8 @@ def test_show_json_has_duration_chapters_and_events() -> None:
     data = json.loads(out)
     assert code == 0
     assert data["name"] == "three-breaths" and data["title"] == "Three Breaths"
-    assert [c["title"] for c in data["chapters"]] == ["Arriving", "Three breaths", "Returning"]
+    titles = [c["title"] for c in data["chapters"]]
+    assert titles == ["Opening", "Arriving", "Three breaths", "Returning"]
     kinds = [e["kind"] for e in data["events"]]
     assert kinds.count("narration") == 8 and kinds[0] == "bell"
     last = data["events"][-1]

@@ -69,7 +69,7 @@ def seconds(player: Player) -> float:
 def test_position_follows_the_clock_while_playing(player) -> None:
     player.clock.advance(12.5)
     assert player.position() == round(12.5 * SAMPLE_RATE)
-    assert player.chapter_index() == 0
+    assert player.chapter_index() == 1  # One: the Opening before it is chapter 0
 
 
 def test_pause_holds_the_position_and_resume_goes_on_from_it(player) -> None:

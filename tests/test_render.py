@@ -239,7 +239,7 @@ def test_options_drop_ambient_or_bells_without_moving_anything(write_session, tm
     assert len(full) == len(quiet)
     assert np.max(np.abs(quiet[: 5 * SAMPLE_RATE])) <= 1  # no bell, no bed: only dither
     assert rms_db(quiet[5 * SAMPLE_RATE + 4410 : 6 * SAMPLE_RATE - 4410]) > 60
-    softer = render_all(path, RenderOptions(ambient_offset_db=-10, bells=False)).astype(np.float64)
+    softer = render_all(path, RenderOptions(ambient_offset_db=-10)).astype(np.float64)
     tail = slice(7 * SAMPLE_RATE, 7 * SAMPLE_RATE + SAMPLE_RATE // 2)
     bed_only = rms_db(full[tail])
     assert bed_only - rms_db(softer[tail]) == pytest.approx(10, abs=0.5)

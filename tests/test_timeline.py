@@ -61,12 +61,22 @@ def test_chapters_start_where_their_first_step_starts_and_end_at_the_next(write_
         """
     )
     timeline = compile_timeline(load_prepared(path))
-    one, two = timeline.chapters
+    opening, one, two = timeline.chapters  # the bell before One opens the session
+    assert (opening.title, opening.start, opening.end) == ("Opening", 0, 12 * SAMPLE_RATE)
     assert (one.title, one.start, one.end) == ("One", 12 * SAMPLE_RATE, 42 * SAMPLE_RATE)
     assert (two.title, two.start, two.end) == ("Two", 42 * SAMPLE_RATE, 102 * SAMPLE_RATE)
-    assert [e.chapter for e in timeline.events] == [-1, 0, 1]
-    assert timeline.chapter_at(0) == -1
-    assert timeline.chapter_at(42 * SAMPLE_RATE) == 1
+    assert [e.chapter for e in timeline.events] == [0, 1, 2]
+    assert timeline.chapter_at(0) == 0
+    assert timeline.chapter_at(42 * SAMPLE_RATE) == 2
+
+
+def test_a_session_that_starts_with_a_chapter_or_has_none_gets_no_opening(write_session):
+    starts = compile_timeline(
+        load_prepared(write_session("title: T\nsteps:\n  - chapter: One\n  - silence: 5s\n"))
+    )
+    assert [c.title for c in starts.chapters] == ["One"]
+    none = compile_timeline(load_prepared(write_session("title: T\nsteps:\n  - silence: 5s\n")))
+    assert none.chapters == () and none.chapter_at(0) == -1
 
 
 def test_beds_span_the_session_or_the_chapters_they_name(write_session) -> None:

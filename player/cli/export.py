@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,9 +14,14 @@ from player.cli.choices import SoundChoice, sound_options
 from player.cli.exits import EXIT_INTERRUPTED, EXIT_USER_ERROR
 from player.cli.params import BITRATE, SESSION, DecibelsParam
 from player.common.errors import MeditateError
+from player.common.files import missing_folder
 
 if TYPE_CHECKING:
+    from player.output.export import FileSettings
     from player.sound.render import RenderOptions
+
+
+FORMATS = ("mp3", "ogg", "flac", "wav")
 
 
 @dataclass(frozen=True)
@@ -23,7 +29,7 @@ class _Writing:
     """How files are written, whichever sessions they hold."""
 
     options: RenderOptions
-    bitrate: str
+    settings: FileSettings
     force: bool
     progress: bool  # draw a progress bar
     quiet: bool
@@ -36,7 +42,8 @@ class _Writing:
     "-o",
     "--output",
     type=click.Path(path_type=Path),
-    help="File to write; .mp3, .wav, .flac or .ogg sets the format. Default: NAME.mp3 here.",
+    help="File or folder to write to; a suffix (.mp3, .ogg, .flac, .wav) sets the format. "
+    "Default: NAME.mp3 here.",
 )
 @click.option("--all", "export_all", is_flag=True, help="Export every visible session into --dir.")
 @click.option(
@@ -49,10 +56,8 @@ class _Writing:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["mp3", "ogg", "flac", "wav"]),
-    default="mp3",
-    show_default=True,
-    help="Format for --all.",
+    type=click.Choice(FORMATS),
+    help="mp3 (the default), ogg, flac or wav, when no file name says it.",
 )
 @click.option(
     "-j",
@@ -71,6 +76,13 @@ class _Writing:
     metavar="LUFS",
     help="Integrated loudness target.",
 )
+@click.option(
+    "--id3",
+    type=click.Choice(["2.3", "2.4"]),
+    default="2.3",
+    show_default=True,
+    help="ID3 version of MP3 and WAV tags: 2.3 is read everywhere, 2.4 by newer software only.",
+)
 @click.option("--force", is_flag=True, help="Replace files that already exist.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress display.")
 def export_command(
@@ -79,10 +91,11 @@ def export_command(
     output: Path | None,
     export_all: bool,
     directory: Path | None,
-    fmt: str,
+    fmt: str | None,
     jobs: int | None,
     bitrate: str,
     loudness: float,
+    id3: str,
     force: bool,
     quiet: bool,
 ) -> None:
@@ -98,11 +111,12 @@ def export_command(
       meditate export --all -d ~/Music/meditations -j 2
     """
     from player.cli.signals import sigterm_as_keyboard_interrupt
+    from player.output.export import FileSettings
 
     sigterm_as_keyboard_interrupt()
     writing = _Writing(
         sound.render_options(loudness=loudness),
-        bitrate,
+        FileSettings(bitrate=bitrate, id3_version=int(id3[-1])),
         force,
         progress=not quiet and sys.stderr.isatty(),
         quiet=quiet,
@@ -113,17 +127,33 @@ def export_command(
                 raise click.UsageError("--all exports every session: give --dir, not a name or -o")
             if sound.start_at:
                 raise click.UsageError("--from applies to one session, not to --all")
-            _export_all(directory or Path.cwd(), fmt, jobs, sound.length, writing)
+            _export_all(directory or Path.cwd(), fmt or "mp3", jobs, sound.length, writing)
             return
         if session is None:
             raise click.UsageError("name a session to export, or use --all")
-        _export_one(session, output, sound, writing)
+        _export_one(session, export_target(session.stem, output, fmt), sound, writing)
     except KeyboardInterrupt:
         click.echo("meditate: export interrupted; nothing was written", err=True)
         sys.exit(EXIT_INTERRUPTED)
 
 
-def _export_one(session: Path, output: Path | None, sound: SoundChoice, writing: _Writing) -> None:
+def export_target(name: str, output: Path | None, fmt: str | None) -> Path:
+    """The file to write for session `name`: -o as a file or a folder, in --format."""
+    if output is None:
+        return Path(f"{name}.{fmt or 'mp3'}")
+    if output.is_dir():
+        return output / f"{name}.{fmt or 'mp3'}"
+    suffix = output.suffix.lower().lstrip(".")
+    if suffix in FORMATS:
+        if fmt is not None and fmt != suffix:
+            raise click.UsageError(f"-o {output} is {suffix} but --format says {fmt}: pick one")
+        return output
+    if not suffix or output.suffix == output.name:
+        return output.with_name(f"{output.name}.{fmt or 'mp3'}")
+    return output  # an unknown suffix: export names the formats it writes
+
+
+def _export_one(session: Path, target: Path, sound: SoundChoice, writing: _Writing) -> None:
     from player.cli.progress import frames_progress
     from player.output.export import export
     from player.prepare.session import load_prepared
@@ -132,16 +162,24 @@ def _export_one(session: Path, output: Path | None, sound: SoundChoice, writing:
 
     timeline = compile_timeline(load_prepared(session), sound.length)
     start = locate(timeline, sound.start_at) if sound.start_at else 0
-    target = output if output is not None else Path(f"{session.stem}.mp3")
     label = f"Exporting {session.stem}"
     with frames_progress(timeline.length - start, label, enabled=writing.progress) as advance:
         result = export(
-            timeline, target, options=writing.options, bitrate=writing.bitrate,
+            timeline, target, options=writing.options, settings=writing.settings,
             force=writing.force, start=start, progress=advance,
         )  # fmt: skip
+    loudness = f", {result.loudness:.1f} LUFS" if result.loudness is not None else ""
     if not writing.quiet:
         click.echo(
-            f"Wrote {result.path} ({format_clock(result.seconds)}, {result.chapters} chapters)"
+            f"Wrote {result.path} ({format_clock(result.seconds)}, {result.chapters} chapters"
+            f"{loudness})"
+        )
+    if result.off_target and start == 0 and result.loudness is not None:
+        click.echo(
+            f"meditate: --loudness {result.target:g} is louder than this session can go: it "
+            f"reached {result.loudness:.1f} LUFS with its peaks at the ceiling "
+            f"(ask for {math.floor(result.loudness)} or softer)",
+            err=True,
         )
 
 
@@ -156,7 +194,7 @@ def _export_all(
     from player.session.library import discover
 
     if not directory.is_dir():
-        raise MeditateError(f"folder {directory} does not exist: create it first")
+        raise MeditateError(missing_folder(directory))
     entries = [(entry.name, entry.path) for entry in discover()]
     items, problems = batch.plan(entries, directory, f".{fmt}", force=writing.force, length=length)
     for problem in problems:
@@ -173,7 +211,7 @@ def _export_all(
     with frames_progress(total, label, enabled=writing.progress) as advance:
         outcomes = batch.run(
             items, jobs=jobs or os.cpu_count() or 1, options=writing.options,
-            bitrate=writing.bitrate, force=writing.force, progress=advance, finished=finished,
+            settings=writing.settings, force=writing.force, progress=advance, finished=finished,
             length=length, worker_setup=sigterm_as_keyboard_interrupt,
         )  # fmt: skip
     failed = [o for o in outcomes if o.error]

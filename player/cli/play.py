@@ -77,9 +77,8 @@ def play(session: Path | None, sound: SoundChoice, no_log: bool) -> None:
         click.echo(f"Finished {title}. {format_clock(listening.seconds)} of practice.")
         return
     at = format_clock(frames_to_seconds(listening.position))
-    click.echo(
-        f"Stopped in '{outcome.chapter}' at {at}. To go on: meditate play {path.stem} --from {at}"
-    )
+    where = f"in '{outcome.chapter}' at {at}" if outcome.chapter else f"at {at}"
+    click.echo(f"Stopped {where}. To go on: meditate play {path.stem} --from {at}")
     if listening.interrupted:
         sys.exit(EXIT_INTERRUPTED)
 

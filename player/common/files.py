@@ -12,6 +12,7 @@ import errno
 import os
 import re
 import secrets
+import shlex
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -95,7 +96,7 @@ def _check_target(target: Path, *, force: bool) -> None:
     if os.path.lexists(target) and not force:
         raise _exists(target)
     if not folder.exists():
-        raise MeditateError(f"folder {folder} does not exist: create it first")
+        raise MeditateError(missing_folder(folder))
     if not folder.is_dir():
         raise MeditateError(f"{folder} is not a folder: choose another place for {target.name}")
 
@@ -147,6 +148,11 @@ def _claim_then_replace(partial: Path, target: Path) -> None:
     except BaseException:
         _remove(target)
         raise
+
+
+def missing_folder(folder: Path) -> str:
+    """What to say, and what to run, when the folder to write in does not exist."""
+    return f"folder {folder} does not exist: create it with  mkdir -p {shlex.quote(str(folder))}"
 
 
 class OutputExists(MeditateError):

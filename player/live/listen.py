@@ -66,10 +66,10 @@ def listen(
                     )
                 else:
                     chapter = timeline.chapter_at(position)
-                    if chapter != last_chapter:
+                    if chapter != last_chapter and chapter >= 0:
                         out.write(chapter_line(timeline, position) + "\n")
                         out.flush()
-                        last_chapter = chapter
+                    last_chapter = chapter
         except KeyboardInterrupt:
             interrupted = True
         finally:

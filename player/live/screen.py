@@ -32,10 +32,9 @@ def narration_at(timeline: Timeline, frame: int) -> Event | None:
 
 
 def chapter_title(timeline: Timeline, frame: int) -> str:
+    """The title of the chapter playing at `frame`; empty in a session without chapters."""
     index = timeline.chapter_at(frame)
-    if index < 0:
-        return "Opening"
-    return timeline.chapters[index].title
+    return timeline.chapters[index].title if index >= 0 else ""
 
 
 def progress_bar(fraction: float, width: int, unicode: bool) -> str:

@@ -7,10 +7,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from player.common.errors import MeditateError
 from player.sound.render import RenderOptions
+
+if TYPE_CHECKING:
+    from player.output.export import FileSettings
 
 _POLL_SECONDS = 0.1
 
@@ -71,7 +74,7 @@ def run(
     *,
     jobs: int,
     options: RenderOptions,
-    bitrate: str,
+    settings: FileSettings,
     force: bool,
     progress: Callable[[int], None],
     finished: Callable[[BatchOutcome], None],
@@ -92,7 +95,7 @@ def run(
     pool = context.Pool(jobs, initializer=_start_worker, initargs=(frames, worker_setup))
     try:
         pending = {
-            pool.apply_async(_export_item, (item, options, bitrate, force, length)): item
+            pool.apply_async(_export_item, (item, options, settings, force, length)): item
             for item in items
         }
         while pending:
@@ -131,7 +134,11 @@ def _start_worker(frames: Any, setup: Callable[[], None] | None) -> None:
 
 
 def _export_item(
-    item: BatchItem, options: RenderOptions, bitrate: str, force: bool, length: float | None
+    item: BatchItem,
+    options: RenderOptions,
+    settings: FileSettings,
+    force: bool,
+    length: float | None,
 ) -> str | None:
     """Runs in a worker: the error message, or None when the file was written."""
     from player.output.export import export
@@ -148,7 +155,7 @@ def _export_item(
     try:
         timeline = compile_timeline(load_prepared(item.session), length)
         export(
-            timeline, item.target, options=options, bitrate=bitrate, force=force, progress=report
+            timeline, item.target, options=options, settings=settings, force=force, progress=report
         )
     except MeditateError as error:
         return str(error)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-import os
+import re
 import shutil
 import signal
 import subprocess
@@ -62,6 +62,7 @@ class Encoder:
         self._process = process
         self._stderr = stderr
         self._name = name
+        self.loudness: float | None = None  # integrated loudness of the PCM, once closed
 
     def write(self, pcm: bytes | memoryview) -> None:
         stdin = self._process.stdin
@@ -79,10 +80,14 @@ class Encoder:
             stdin.close()
         except BrokenPipeError:
             self._fail()
+        returncode = self._process.wait()
+        self._stderr.seek(0)
+        messages = self._stderr.read().decode("utf-8", "replace")
         # Some write errors (a full disk at the trailer) still exit 0 without -xerror, so any
-        # message at all, at -loglevel error, is a failure.
-        if self._process.wait() != 0 or os.fstat(self._stderr.fileno()).st_size > 0:
+        # message at error level or worse is a failure.
+        if returncode != 0 or _errors(messages):
             self._fail()
+        self.loudness = _measured_loudness(messages)
         self._stderr.close()
 
     def abort(self) -> None:
@@ -121,7 +126,7 @@ class Encoder:
         self._stderr.seek(0)
         stderr = self._stderr.read().decode("utf-8", "replace")
         self._stderr.close()
-        raise MeditateError(_explain(self._process.returncode, stderr, self._name))
+        raise MeditateError(_explain(self._process.returncode, _errors(stderr), self._name))
 
 
 def open_encoder(
@@ -132,11 +137,14 @@ def open_encoder(
     sample_rate: int = SAMPLE_RATE,
     channels: int = CHANNELS,
     name: str | None = None,
+    metadata: Mapping[str, str] | None = None,
 ) -> Encoder:
     """Start ffmpeg writing `fmt` to `path` from interleaved signed 16-bit little-endian PCM.
 
     `fmt` is given apart from `path` because `path` is usually a temporary name. `name` is how
     error messages call the output (the final file name, say); it defaults to `path`.
+    `metadata` is for what only the muxer can write (a WAV's RIFF INFO list); tags proper are
+    written afterwards by tags.py.
     """
     if fmt not in _CODEC_ARGS:
         raise ValueError(f"unknown format {fmt!r}")
@@ -151,13 +159,21 @@ def open_encoder(
         raise MeditateError(FFMPEG_INSTALL_HINT)
     command = [
         ffmpeg,
-        *("-hide_banner", "-loglevel", "error", "-nostdin", "-xerror"),
+        # every message tagged with its level: [error] and worse fail the export, and the
+        # loudness meter's summary comes at [info]
+        *("-hide_banner", "-loglevel", "level+info", "-nostdin", "-nostats", "-xerror"),
         *("-f", "s16le", "-ar", str(sample_rate), "-ac", str(channels), "-i", "pipe:0"),
         # No encoder name or version in the file, so the same PCM always gives the same bytes.
         *("-map_metadata", "-1", "-fflags", "+bitexact"),
+        *(
+            arg
+            for key, value in (metadata or {}).items()
+            for arg in ("-metadata", f"{key}={value}")
+        ),
         *_CODEC_ARGS[fmt],
         *(("-b:a", bitrate) if fmt in _USES_BITRATE else ()),
-        *(_lame_compensation(bitrate) if fmt == "mp3" else ()),
+        "-af",
+        _filters(fmt, bitrate),
         *("-f", fmt, "-y", str(path)),
     ]
     # A file, not a pipe, for ffmpeg's messages: nothing has to drain it while we write.
@@ -180,14 +196,42 @@ def open_encoder(
     return Encoder(process, stderr, shown)
 
 
-def _lame_compensation(bitrate: str) -> tuple[str, ...]:
+def _filters(fmt: str, bitrate: str) -> str:
+    """ffmpeg's loudness meter (on the PCM as given), then LAME's compensation for MP3."""
+    chain = ["ebur128=framelog=verbose"]  # its summary at the end; no line per frame
+    if fmt == "mp3":
+        scale = _lame_scale(bitrate)
+        if scale != 1.0:
+            chain.append(f"volume={1 / scale:.6f}")
+    return ",".join(chain)
+
+
+def _lame_scale(bitrate: str) -> float:
     kbps = int(bitrate.lower().removesuffix("k"))
-    scale = min(_LAME_PRESET_SCALE, key=lambda row: abs(row[0] - kbps))[1]
     if kbps <= _LAME_PRESET_SCALE[0][0]:
-        scale = _LAME_PRESET_SCALE[0][1]
-    elif kbps >= _LAME_PRESET_SCALE[-1][0]:
-        scale = 1.0
-    return () if scale == 1.0 else ("-af", f"volume={1 / scale:.6f}")
+        return _LAME_PRESET_SCALE[0][1]
+    if kbps >= _LAME_PRESET_SCALE[-1][0]:
+        return 1.0
+    return min(_LAME_PRESET_SCALE, key=lambda row: abs(row[0] - kbps))[1]
+
+
+_LEVEL = re.compile(r"\[(panic|fatal|error)\]\s*(.*)")
+_INTEGRATED = re.compile(r"^\s*I:\s+(-?[\d.]+) LUFS", re.MULTILINE)
+
+
+def _errors(messages: str) -> str:
+    """ffmpeg's messages at error level or worse, one a line, without their tags."""
+    found = (_LEVEL.search(line) for line in messages.splitlines())
+    return "\n".join(match.group(2) for match in found if match)
+
+
+def _measured_loudness(messages: str) -> float | None:
+    """The integrated loudness in the meter's summary (its first 'I:' line after 'Summary')."""
+    summary = messages.rpartition("Summary:")[2]
+    match = _INTEGRATED.search(summary)
+    if not match or float(match.group(1)) <= -70:
+        return None
+    return float(match.group(1))
 
 
 def _explain(returncode: int, stderr: str, name: str) -> str:

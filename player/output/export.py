@@ -9,17 +9,30 @@ from pathlib import Path
 
 from player.common.audio_format import SAMPLE_RATE
 from player.common.files import atomic_output
+from player.common.images import NotAnImage, image_info
 from player.common.paths import bundled_audio_dir
 from player.output.encoder import format_for, open_encoder
-from player.output.tags import ChapterTag, TrackTags, write_tags
+from player.output.tags import ChapterTag, TrackTags, riff_info, write_tags
 from player.session.model import Narration, Repeat, Session, Step
 from player.session.timeline import Timeline
 from player.sound.render import Renderer, RenderOptions
 
 DEFAULT_BITRATE = "128k"
 DEFAULT_COVER = "cover.png"
+# ID3v2.3 by default: every reader of v2.4 reads v2.3, and many car stereos, phones and
+# id3lib-based tools read only v2.3 (v2.4's synchsafe frame sizes garble long frames there).
+DEFAULT_ID3_VERSION = 3
+LOUDNESS_TOLERANCE = 0.5  # LU, as EBU R128 allows
 
 Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class FileSettings:
+    """How an exported file is written, whatever it holds."""
+
+    bitrate: str = DEFAULT_BITRATE  # MP3 and OGG
+    id3_version: int = DEFAULT_ID3_VERSION  # MP3 and WAV: 3 or 4
 
 
 @dataclass(frozen=True)
@@ -27,6 +40,13 @@ class ExportResult:
     path: Path
     seconds: float
     chapters: int
+    loudness: float | None  # integrated loudness of what was written (LUFS), by ffmpeg's meter
+    target: float  # what was asked for
+
+    @property
+    def off_target(self) -> bool:
+        """Whether the file missed its target by more than EBU R128's tolerance (0.5 LU)."""
+        return self.loudness is not None and abs(self.loudness - self.target) > LOUDNESS_TOLERANCE
 
 
 def export(
@@ -34,7 +54,7 @@ def export(
     target: Path,
     *,
     options: RenderOptions | None = None,
-    bitrate: str = DEFAULT_BITRATE,
+    settings: FileSettings | None = None,
     force: bool = False,
     start: int = 0,
     progress: Progress | None = None,
@@ -44,22 +64,33 @@ def export(
     The file appears only once it is complete and tagged; an existing file is replaced
     only with `force`. Raises MeditateError for anything the user can fix.
     """
+    settings = settings or FileSettings()
     fmt = format_for(target)
     renderer = Renderer(timeline, options)
     tags = track_tags(timeline, start)
+    metadata = riff_info(tags) if fmt == "wav" else None
     with atomic_output(target, force=force) as partial:
-        with open_encoder(partial, fmt, bitrate=bitrate, name=str(target)) as encoder:
+        with open_encoder(
+            partial, fmt, bitrate=settings.bitrate, name=str(target), metadata=metadata
+        ) as encoder:
             for block in renderer.blocks(start):
                 encoder.write(block.tobytes())
                 if progress:
                     progress(len(block))
-        write_tags(partial, tags, fmt)
-    return ExportResult(target, (timeline.length - start) / SAMPLE_RATE, len(tags.chapters))
+        write_tags(partial, tags, fmt, id3_version=settings.id3_version)
+    return ExportResult(
+        target,
+        (timeline.length - start) / SAMPLE_RATE,
+        len(tags.chapters),
+        encoder.loudness,
+        renderer.options.loudness,
+    )
 
 
 def track_tags(timeline: Timeline, start: int = 0) -> TrackTags:
     """Tags for an export of `timeline` from frame `start`: chapters are shifted to match."""
     session = timeline.session
+    cover = _cover_bytes(session)
     return TrackTags(
         title=session.title,
         artist=session.author,
@@ -67,8 +98,8 @@ def track_tags(timeline: Timeline, start: int = 0) -> TrackTags:
         year=datetime.date.today().year,
         comment=session.description,
         lyrics="\n".join(_lyric_lines(session.steps)) or None,
-        cover=_cover_bytes(session),
-        cover_mime=_mime(session.cover.found) if session.cover else "image/png",
+        cover=cover,
+        cover_mime=_mime(cover),
         chapters=_chapter_tags(timeline, start),
     )
 
@@ -107,5 +138,8 @@ def _cover_bytes(session: Session) -> bytes | None:
         return None
 
 
-def _mime(path: Path) -> str:
-    return "image/jpeg" if path.suffix.lower() in (".jpg", ".jpeg") else "image/png"
+def _mime(cover: bytes | None) -> str:
+    try:
+        return image_info(cover).mime if cover else "image/png"
+    except NotAnImage:
+        return "image/png"

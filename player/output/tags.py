@@ -1,18 +1,20 @@
 """One small interface over the tags of MP3, FLAC, OGG Vorbis and WAV files (via mutagen).
 
-MP3 and WAV carry ID3v2.4 (WAV in its 'id3 ' chunk), with chapters as CHAP frames under one
-ordered top-level CTOC. FLAC and OGG carry Vorbis comments, with chapters as
-CHAPTER001=HH:MM:SS.mmm and CHAPTER001NAME=title. Empty text is not written.
+MP3 and WAV carry ID3v2.4, or v2.3 when asked (WAV in its 'id3 ' chunk; the encoder also
+writes a RIFF INFO list, see `riff_info`), with chapters as CHAP frames in time order under
+one ordered top-level CTOC, which comes first. FLAC and OGG carry Vorbis comments, with
+chapters as CHAPTER001=HH:MM:SS.mmm and CHAPTER001NAME=title, and a picture block that gives
+the cover's real size. Empty text is not written.
 """
 
 from __future__ import annotations
 
 import base64
 import re
-from collections.abc import Callable, Iterable, Mapping
+import types
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from types import MappingProxyType
 
 import mutagen
 from mutagen.flac import FLAC, Picture
@@ -33,11 +35,15 @@ from mutagen.id3 import (
     ID3v1SaveOptions,
     PictureType,
 )
+from mutagen.id3._tags import save_frame
 from mutagen.mp3 import MP3
 from mutagen.oggvorbis import OggVorbis
 from mutagen.wave import WAVE
 
 from player.common.errors import MeditateError
+from player.common.images import NotAnImage, image_info
+
+ID3_VERSIONS = (3, 4)
 
 
 @dataclass(frozen=True)
@@ -61,12 +67,40 @@ class TrackTags:
     chapters: tuple[ChapterTag, ...] = ()
 
 
-def write_tags(path: Path, tags: TrackTags, fmt: str) -> None:
-    """Replace all tags of the file at `path`, whose format is `fmt` (mp3, flac, ogg or wav)."""
-    writer = _WRITERS.get(fmt)
-    if writer is None:
+def write_tags(path: Path, tags: TrackTags, fmt: str, *, id3_version: int = 4) -> None:
+    """Replace all tags of the file at `path`, whose format is `fmt` (mp3, flac, ogg or wav).
+
+    MP3 and WAV get ID3v2.`id3_version` (3 or 4).
+    """
+    if id3_version not in ID3_VERSIONS:
+        raise ValueError(f"ID3v2.{id3_version} is not written; choose 3 or 4")
+    if fmt == "mp3":
+        _write_mp3(path, tags, id3_version)
+    elif fmt == "wav":
+        _write_wav(path, tags, id3_version)
+    elif fmt == "flac":
+        _write_flac(path, tags)
+    elif fmt == "ogg":
+        _write_ogg(path, tags)
+    else:
         raise ValueError(f"unknown format {fmt!r}")
-    writer(path, tags)
+
+
+def riff_info(tags: TrackTags) -> dict[str, str]:
+    """The tags as ffmpeg metadata for a WAV file's RIFF INFO list (INAM, IART, IPRD, ...).
+
+    Players that read no ID3 in WAV (GStreamer among them) read these. ffmpeg writes the list
+    before the audio, where a streaming reader finds it.
+    """
+    fields = {
+        "title": tags.title,
+        "artist": tags.artist,
+        "album": tags.album,
+        "genre": tags.genre,
+        "date": str(tags.year) if tags.year is not None else None,
+        "comment": tags.comment,
+    }
+    return {key: value for key, value in fields.items() if value}
 
 
 def read_tags(path: Path) -> TrackTags:
@@ -90,24 +124,52 @@ def read_tags(path: Path) -> TrackTags:
 _TOC_ID = "toc"
 
 
-def _write_mp3(path: Path, tags: TrackTags) -> None:
+def _write_mp3(path: Path, tags: TrackTags, version: int) -> None:
     id3 = ID3()
-    _fill_id3(id3, tags)
-    id3.save(path, v1=ID3v1SaveOptions.REMOVE, v2_version=4)
+    _fill_id3(id3, tags, version)
+    _in_reading_order(id3)
+    id3.save(path, v1=ID3v1SaveOptions.REMOVE, v2_version=version)
 
 
-def _write_wav(path: Path, tags: TrackTags) -> None:
+def _write_wav(path: Path, tags: TrackTags, version: int) -> None:
     wave = WAVE(path)
     if wave.tags is None:
         wave.add_tags()
     else:
         wave.tags.clear()
-    _fill_id3(wave.tags, tags)
-    wave.save(v2_version=4)
+    _fill_id3(wave.tags, tags, version)
+    _in_reading_order(wave.tags)
+    wave.save(v2_version=version)
 
 
-def _fill_id3(id3: ID3, tags: TrackTags) -> None:
-    utf8 = Encoding.UTF8
+def _in_reading_order(id3: ID3) -> None:
+    """Make `id3` write its table of contents first and its chapters in time order.
+
+    mutagen orders frames by size, but ffmpeg (and so most tools built on it) ignores the
+    CTOC and takes chapters in the order of the file: out of order, they come out broken.
+    """
+
+    def write(self: ID3, config: object) -> bytearray:
+        frames = list(self.values())
+
+        def rank(frame: object) -> tuple[int, int]:
+            if isinstance(frame, CTOC):
+                return (1, 0)
+            if isinstance(frame, CHAP):
+                return (2, frame.start_time)
+            if isinstance(frame, APIC):
+                return (4, 0)
+            return (0 if getattr(frame, "FrameID", "").startswith("T") else 3, 0)
+
+        ordered = sorted(frames, key=rank)  # stable: text frames keep their insertion order
+        return bytearray().join(save_frame(frame, config=config) for frame in ordered)
+
+    id3._write = types.MethodType(write, id3)
+
+
+def _fill_id3(id3: ID3, tags: TrackTags, version: int) -> None:
+    # ID3v2.3 has no UTF-8: UTF-16 is the encoding every v2.3 reader knows
+    utf8 = Encoding.UTF8 if version == 4 else Encoding.UTF16
     for frame, text in ((TIT2, tags.title), (TPE1, tags.artist), (TALB, tags.album)):
         if text:
             id3.add(frame(encoding=utf8, text=[text]))
@@ -136,6 +198,8 @@ def _fill_id3(id3: ID3, tags: TrackTags) -> None:
     if ids:
         flags = CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED
         id3.add(CTOC(element_id=_TOC_ID, flags=flags, child_element_ids=ids, sub_frames=[]))
+    if version == 3:
+        id3.update_to_v23()  # TDRC becomes TYER, and so on
 
 
 def _read_id3(id3: ID3) -> TrackTags:
@@ -299,11 +363,17 @@ def _parse_timestamp(text: str) -> int:
 
 
 def _picture(tags: TrackTags) -> Picture:
+    """The cover as a FLAC picture block, with the size and depth readers show."""
     picture = Picture()
     picture.type = PictureType.COVER_FRONT
-    picture.mime = tags.cover_mime
     picture.desc = ""
     picture.data = tags.cover or b""
+    try:
+        info = image_info(picture.data)
+    except NotAnImage as error:
+        raise MeditateError(f"the cover image cannot be embedded: {error}") from None
+    picture.mime = info.mime
+    picture.width, picture.height, picture.depth = info.width, info.height, info.depth
     return picture
 
 
@@ -314,8 +384,3 @@ def _front_cover(pictures: list[Picture]) -> Picture | None:
 
 def _length_ms(audio: mutagen.FileType) -> int:
     return round(audio.info.length * 1000)
-
-
-_WRITERS: Mapping[str, Callable[[Path, TrackTags], None]] = MappingProxyType(
-    {"mp3": _write_mp3, "wav": _write_wav, "flac": _write_flac, "ogg": _write_ogg}
-)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from player.common.cache import Cache, user_cache
 from player.common.errors import MeditateError
+from player.common.images import NotAnImage, image_info
 from player.prepare.drafts import speak_draft
 from player.prepare.lookup import NotFound, find_file, search_dirs
 from player.prepare.probe import UnreadableAudio, clip_seconds
@@ -62,7 +63,7 @@ class _Preparer:
         session = self.source
         steps = self.steps(session.steps)
         beds = tuple(self.bed(bed) for bed in session.ambient)
-        cover = self.found(session.cover, "cover image") if session.cover else None
+        cover = self.image(session.cover) if session.cover else None
         prepared = dataclasses.replace(
             session,
             steps=steps,
@@ -81,6 +82,21 @@ class _Preparer:
         except NotFound as error:
             self.fail(ref.where, str(error))
             return None
+
+    def image(self, ref: FileRef) -> FileRef | None:
+        """A cover that is really a PNG or JPEG image, or a problem saying what it is."""
+        located = self.found(ref, "cover image")
+        if located is None:
+            return None
+        try:
+            image_info(located.found.read_bytes())
+        except NotAnImage as error:
+            self.fail(ref.where, f"cover image '{ref.written}' cannot be used: {error}")
+            return None
+        except OSError as error:
+            self.fail(ref.where, f"cover image '{ref.written}' cannot be read: {error.strerror}")
+            return None
+        return located
 
     def measured(self, ref: FileRef, what: str) -> FileRef | None:
         located = self.found(ref, what)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import Enum
@@ -21,6 +22,8 @@ from player.session.model import (
     Step,
     step_seconds,
 )
+
+OPENING = "Opening"  # the title of what plays before a session's first chapter
 
 
 class EventKind(str, Enum):
@@ -42,7 +45,7 @@ class Event:
     fade_in: int
     fade_out: int
     text: str | None
-    chapter: int  # index into Timeline.chapters; -1 before the first chapter
+    chapter: int  # index into Timeline.chapters; -1 in a session without chapters
     where: Location
 
     @property
@@ -83,7 +86,10 @@ class Timeline:
         return self.length / SAMPLE_RATE
 
     def chapter_at(self, frame: int) -> int:
-        """Index of the chapter playing at a frame; -1 before the first chapter."""
+        """Index of the chapter playing at a frame; -1 when the session has no chapters.
+
+        Chapters tile the session: when the first one starts later, an Opening comes first.
+        """
         current = -1
         for index, mark in enumerate(self.chapters):
             if mark.start <= frame:
@@ -111,6 +117,10 @@ def compile_timeline(session: Session, length_seconds: float | None = None) -> T
         placed.append(_event(step, clock, length, len(titles) - 1))
         clock += length
     length = clock
+    if titles and titles[0][1] > 0:
+        # what plays before the first chapter is a chapter too, so chapters tile the session
+        titles.insert(0, (OPENING, 0))
+        placed = [dataclasses.replace(event, chapter=event.chapter + 1) for event in placed]
     chapters = tuple(
         ChapterMark(title, start, titles[i + 1][1] if i + 1 < len(titles) else length)
         for i, (title, start) in enumerate(titles)

@@ -19,6 +19,7 @@ import numpy as np
 
 from player.common.audio_format import SAMPLE_RATE
 from player.session.timeline import BedSpan, Event, EventKind, Timeline
+from player.sound.levels import level_offset_db, mix_gate_lufs, source_gain_db
 from player.sound.loudness import DEFAULT_TARGET_LUFS, db_to_gain, normalising_gain_db
 from player.sound.mastering import Limiter, to_int16
 from player.sound.sources import (
@@ -78,6 +79,16 @@ class Renderer:
         self._bed_gains: dict[int, float] = {}
         self._bed_lufs: dict[int, float | None] = {}
         self._premixed: OrderedDict[int, tuple[np.ndarray, float]] = OrderedDict()
+        self._gains: dict[tuple[object, float], float] = {}
+        # every source is levelled to this, plus its own offset (see levels.py)
+        self.target = self.options.loudness + level_offset_db(timeline, bells=self.options.bells)
+        self.gate = mix_gate_lufs(
+            timeline,
+            self.target,
+            bells=self.options.bells,
+            ambient=self.options.ambient,
+            ambient_offset_db=self.options.ambient_offset_db,
+        )
 
     # -- public
 
@@ -148,7 +159,7 @@ class Renderer:
 
     def _add_event(self, mix: np.ndarray, start: int, end: int, event: Event) -> None:
         sound = self._event_sound(event)
-        gain = db_to_gain(normalising_gain_db(sound.lufs, self.options.loudness, event.gain_db))
+        gain = db_to_gain(self._event_gain_db(event, sound))
         lo, hi = max(start, event.start), min(end, event.end)
         offset = lo - event.start
         available = max(0, min(hi - lo, len(sound.samples) - offset))
@@ -222,6 +233,15 @@ class Renderer:
         what = f"{event.where}: {kind}"
         return self._sounds.get(("clip", clip), lambda: clip_sound(clip, what, event.length))
 
+    def _event_gain_db(self, event: Event, sound: Sound) -> float:
+        """The gain that levels this event's sound (see levels.py), worked out once a sound."""
+        key = (event.clip or event.bell, event.gain_db)
+        if key not in self._gains:
+            target = self.target + event.gain_db
+            gain = source_gain_db(sound.samples, target, self.gate, self.limiter)
+            self._gains[key] = event.gain_db if gain is None else gain
+        return self._gains[key]
+
     def _bed_source(self, index: int, span: BedSpan) -> BedSource:
         if index in self._bed_sources:
             return self._bed_sources[index]
@@ -232,7 +252,7 @@ class Renderer:
             assert bed.file is not None
             source, measured = file_bed(bed.file.found, bed.where, origin=span.start)
         offset = self.options.ambient_offset_db + span.gain_db
-        gain_db = normalising_gain_db(measured, self.options.loudness, offset)
+        gain_db = normalising_gain_db(measured, self.target, offset)
         self._bed_gains[index] = db_to_gain(gain_db)
         self._bed_lufs[index] = measured
         self._bed_sources[index] = source

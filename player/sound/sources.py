@@ -1,8 +1,7 @@
-"""The sounds a timeline names, decoded or synthesised, each with its measured loudness.
+"""The sounds a timeline names, decoded or synthesised; beds with their measured loudness.
 
-Measuring is what makes loudness work without a second pass: each source is measured once
-(bells and synthesised beds are remembered in the cache, keyed by the code that makes them),
-and the renderer brings it to the target before mixing.
+Bells, and the loudness of synthesised beds, are remembered in the cache, keyed by the code
+that makes them. Clips and bells are levelled by the renderer (see levels.py).
 """
 
 from __future__ import annotations
@@ -24,7 +23,6 @@ from player.sound.loudness import integrated_lufs
 
 LOOP_CROSSFADE_SECONDS = 2.0
 TRUNCATION_TOLERANCE = 0.25  # seconds a decode may fall short of its header (encoder padding)
-NARRATION_SURROUND = 0.4  # seconds of quiet around a clip when measuring its loudness
 _MEASUREMENTS = "measurements"
 _BED_MEASURE_SECONDS = 30
 
@@ -35,7 +33,6 @@ BedSource = Callable[[int, int], np.ndarray]
 @dataclass(frozen=True)
 class Sound:
     samples: np.ndarray  # float32 (frames, 2) at the master rate
-    lufs: float | None  # its measured loudness; None when too short or quiet to measure
 
 
 class SoundCache:
@@ -88,19 +85,14 @@ def clip_sound(path: Path, what: str, slot: int) -> Sound:
             f"{what}: {path} is cut short: its header promises {expected:.1f} s but only "
             f"{decoded:.1f} s decode; export or copy it again"
         )
-    return Sound(samples, integrated_lufs(samples, surround_seconds=NARRATION_SURROUND))
+    return Sound(samples)
 
 
 def bell_sound(name: str, cache: Cache | None = None) -> Sound:
-    """A built-in bell and its loudness, both kept in the cache once made."""
+    """A built-in bell, kept in the cache once made."""
     cache = cache or user_cache()
     version = code_version("player.sound.bells", "player.sound.noise")
-    samples = _stored_bell(name, version, cache)
-    loudness = cache.remember(
-        _MEASUREMENTS, _meter_version(), key_of("bell", name, version),
-        lambda: integrated_lufs(samples),
-    )  # fmt: skip
-    return Sound(samples, loudness)
+    return Sound(_stored_bell(name, version, cache))
 
 
 def _stored_bell(name: str, version: str, cache: Cache) -> np.ndarray:
