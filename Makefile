@@ -4,16 +4,17 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
 
 .PHONY: demo test fuzz lint format setup clean
 
 demo: setup
 	$(BIN)/meditate demo
 
-test: setup
+test: setup $(DEV_STAMP)
 	$(BIN)/python -m pytest
 
-fuzz: setup
+fuzz: setup $(DEV_STAMP)
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest tests/test_fuzz.py
 
 lint: setup
@@ -34,6 +35,11 @@ $(STAMP): pyproject.toml tools/bootstrap.sh
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	$(BIN)/python -m compileall -q player
 	touch $(STAMP)
+
+# the independent readers the tests check exports with
+$(DEV_STAMP): $(STAMP) tools/bootstrap.sh
+	./tools/bootstrap.sh --dev
+	touch $(DEV_STAMP)
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache

@@ -2,7 +2,13 @@
 # Installs the system packages meditate needs, if any are missing: ffmpeg (encoding and
 # decoding), a C compiler and the ALSA headers (to build simpleaudio), espeak-ng (draft
 # narration) and Python's venv. Quick and silent when everything is present.
+#
+# With --dev it also installs the independent readers the tests check exports with:
+# id3lib's id3info, mp3val, metaflac and GStreamer's gst-discoverer (with its WAV parser).
 set -eu
+
+dev=""
+[ "${1:-}" = "--dev" ] && dev=1
 
 missing=""
 have() { command -v "$1" >/dev/null 2>&1; }
@@ -14,6 +20,16 @@ have espeak-ng || missing="$missing espeak-ng"
 python3 -c "import ensurepip, venv" >/dev/null 2>&1 || missing="$missing python3-venv"
 python3 -c "import sysconfig, os, sys; sys.exit(not os.path.exists(os.path.join(sysconfig.get_paths()['include'], 'Python.h')))" \
     >/dev/null 2>&1 || missing="$missing python3-dev"
+
+if [ -n "$dev" ]; then
+    have id3info || missing="$missing libid3-tools"
+    have mp3val || missing="$missing mp3val"
+    have metaflac || missing="$missing flac"
+    have gst-discoverer-1.0 || missing="$missing gstreamer1.0-plugins-base-apps"
+    [ -e /usr/lib/x86_64-linux-gnu/gstreamer-1.0/libgstwavparse.so ] \
+        || [ -n "$(find /usr/lib -name libgstwavparse.so 2>/dev/null | head -1)" ] \
+        || missing="$missing gstreamer1.0-plugins-good"
+fi
 
 [ -z "$missing" ] && exit 0
 # shellcheck disable=SC2086
