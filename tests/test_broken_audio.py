@@ -86,16 +86,37 @@ def exported_nothing(folder: Path) -> bool:
     return not [p for p in folder.iterdir() if p.name == "out.mp3" or "partial" in p.name]
 
 
-def test_a_truncated_mp3_is_caught_when_decoded(tmp_path) -> None:
+def test_a_truncated_mp3_is_caught_by_check_show_and_export(tmp_path) -> None:
     clip = tone(tmp_path / "cut.mp3", 20, ["-c:a", "libmp3lame", "-b:a", "64k"])
     data = clip.read_bytes()
     clip.write_bytes(data[: len(data) * 2 // 5])
     session = session_with(tmp_path, "cut.mp3")
-    assert run("check", str(session))[0] == 0  # its header still says 20 s
-    code, out = run("export", str(session), "-o", str(tmp_path / "out.mp3"))
-    assert code == 2
-    assert f"{session}:4:5: narration clip: {clip} is cut short" in out
+    expected = (
+        f"{session}:4:16: narration clip 'cut.mp3' is unusable: it is cut short: its header "
+        "promises 20.0 s but the file holds only 8.0 s (export or copy it again)"
+    )
+    for command in (["check"], ["show"], ["export", "-o", str(tmp_path / "out.mp3")]):
+        code, out = run(command[0], str(session), *command[1:])
+        assert code == 2 and expected in out, (command, out)
     assert exported_nothing(tmp_path)
+
+
+@pytest.mark.parametrize("codec", [["-c:a", "flac"], ["-c:a", "pcm_s16le"]], ids=["flac", "wav"])
+def test_check_decodes_in_full_what_headers_cannot_tell(tmp_path, codec) -> None:
+    tone(tmp_path / "hush.wav", 3, ["-af", "volume=0", "-c:a", "pcm_s16le"])
+    suffix = ".flac" if "flac" in codec else ".wav"
+    cut = tone(tmp_path / f"cut{suffix}", 20, codec)
+    if suffix == ".flac":  # a FLAC's header counts its samples, whatever follows
+        cut.write_bytes(cut.read_bytes()[: cut.stat().st_size // 3])
+    session = tmp_path / "two.yaml"
+    session.write_text(f"title: Two\nsteps:\n  - narration: hush.wav\n  - narration: cut{suffix}\n")
+    code, out = run("check", str(session))
+    assert code == 2
+    assert f"{session}:3:16: narration clip 'hush.wav' is pure digital silence" in out
+    if suffix == ".flac":
+        assert f"{session}:4:16: narration clip 'cut.flac' is cut short" in out
+    else:
+        assert "cut.wav" not in out  # a whole WAV is fine
 
 
 def test_pure_digital_silence_is_reported_by_export_and_play(tmp_path) -> None:

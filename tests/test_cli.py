@@ -33,13 +33,25 @@ def user_session(name: str, text: str) -> Path:
 
 
 def test_list_shows_a_table_of_name_title_length_chapters_tags_and_origin() -> None:
-    code, out = run("list")
+    code, out = run("list", "--wide")
     assert code == 0
     header, *rows = out.splitlines()
     assert header.split() == ["NAME", "TITLE", "LENGTH", "RANGE", "CHAPTERS", "TAGS", "FROM"]
     row = next(r for r in rows if r.startswith("three-breaths"))
     assert "Three Breaths" in row and "1:28" in row and "1:13-3:08" in row and "bundled" in row
     assert " 4 " in row  # an Opening, and the three chapters the script names
+
+
+@pytest.mark.parametrize("columns", [80, 60])
+def test_list_fits_the_terminal_and_says_what_it_left_out(monkeypatch, columns: int) -> None:
+    monkeypatch.setenv("COLUMNS", str(columns))
+    code, out = run("list")
+    assert code == 0
+    *table, note = out.splitlines()
+    assert max(len(line) for line in table) <= columns
+    assert table[0].split()[:3] == ["NAME", "TITLE", "LENGTH"]
+    assert any(row.startswith("honouring-individuality") for row in table)
+    assert note.endswith("left out to fit: meditate list --wide)") and "tags" in note
 
 
 def test_list_json_has_the_documented_fields() -> None:

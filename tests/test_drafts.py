@@ -68,8 +68,9 @@ def test_check_warns_which_steps_are_drafts(write_session) -> None:
     path = write_session(DRAFT)
     result = CliRunner().invoke(main, ["check", str(path)])
     assert result.exit_code == 0
-    warnings = [line for line in result.output.splitlines() if "warning: draft narration" in line]
-    assert [w.split(":")[1] for w in warnings] == ["4", "6"]
+    (warning,) = [line for line in result.output.splitlines() if "warning:" in line]
+    assert warning.startswith(f"{path}:4:5: warning: 2 narration steps are drafts")
+    assert "(line 4, 6)" in warning
 
 
 def test_without_espeak_ng_a_draft_says_how_to_install_it(write_session, monkeypatch) -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -14,11 +16,14 @@ from player.cli.params import DURATION, SESSION
 
 @click.command("list")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array instead of a table.")
-def list_command(as_json: bool) -> None:
+@click.option("--wide", is_flag=True, help="Every column in full, however wide the terminal.")
+def list_command(as_json: bool, wide: bool) -> None:
     """List the sessions on the search path.
 
     Searched in order: folders in MEDITATE_PATH, your own sessions folder, then the
-    bundled sessions; an earlier folder wins when two files share a name.
+    bundled sessions; an earlier folder wins when two files share a name. The table
+    fits the terminal, leaving out tags, chapters and ranges as it must; --wide and
+    --json give everything.
 
     \b
     Example:
@@ -36,10 +41,20 @@ def list_command(as_json: bool) -> None:
         folders = ", ".join(str(f.path) for f in search_folders())
         click.echo(f"No sessions found (searched {folders}).")
         return
-    click.echo(list_table(summaries))
+    table, left_out = list_table(summaries, None if wide else terminal_width())
+    click.echo(table)
+    if left_out:
+        click.echo(f"({', '.join(left_out).lower()} left out to fit: meditate list --wide)")
     broken = [s.entry.name for s in summaries if s.timeline is None]
     if broken:
         click.echo(f"\n{len(broken)} with errors; see: meditate check {' '.join(broken)}")
+
+
+def terminal_width() -> int | None:
+    """The width to fit: the terminal's, COLUMNS when set, or none when output is piped."""
+    if not sys.stdout.isatty() and "COLUMNS" not in os.environ:
+        return None
+    return shutil.get_terminal_size().columns
 
 
 @click.command()
@@ -80,16 +95,19 @@ def show(session: Path, as_json: bool, plot: Path | None, length: float | None) 
 def check(sessions: tuple[Path, ...]) -> None:
     """Check sessions for errors; all visible sessions when none are named.
 
-    Reports every problem as FILE:LINE:COLUMN: message. Exits 0 when all are
-    valid, 2 otherwise.
+    Reads every script, finds every file it names and decodes every sound file in
+    full, as play and export will (a file found sound is remembered, so checking
+    again is quick). Reports every problem as FILE:LINE:COLUMN: message, and warns
+    of narration still spoken from text. Exits 0 when all are valid, 2 otherwise.
 
     \b
     Example:
       meditate check
       meditate check grounding ./draft.yaml
     """
-    from player.cli.report import display_path, draft_warnings
+    from player.cli.report import display_path, draft_warning
     from player.prepare.session import load_prepared
+    from player.prepare.verify import sound_problems
     from player.session.library import discover
     from player.session.problems import SessionError
     from player.session.timeline import compile_timeline
@@ -104,11 +122,19 @@ def check(sessions: tuple[Path, ...]) -> None:
             failed += 1
             for problem in error.problems:
                 click.echo(str(problem), err=True)
-        else:
-            where = display_path(path)
-            click.echo(f"ok  {path.stem}  ({format_clock(timeline.seconds)}, {where})")
-            for warning in draft_warnings(timeline.session):
-                click.echo(warning, err=True)
+            continue
+        found = sound_problems(timeline.session)
+        errors = [problem for problem in found if not problem.warning]
+        for problem in found:
+            click.echo(str(problem), err=True)
+        if errors:
+            failed += 1
+            continue
+        where = display_path(path)
+        click.echo(f"ok  {path.stem}  ({format_clock(timeline.seconds)}, {where})")
+        warning = draft_warning(timeline.session)
+        if warning:
+            click.echo(warning, err=True)
     noun = "session" if len(paths) == 1 else "sessions"
     if failed:
         click.echo(f"{failed} of {len(paths)} {noun} with errors.", err=True)

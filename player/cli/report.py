@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from player.cli.table import Column, render
 from player.common.audio_format import SAMPLE_RATE
 from player.prepare.session import load_prepared
 from player.session.flex import LengthRange, length_range
@@ -67,9 +68,20 @@ def summarise(entries: Iterable[Entry]) -> list[Summary]:
     return summaries
 
 
-def list_table(summaries: list[Summary]) -> str:
-    header = ("NAME", "TITLE", "LENGTH", "RANGE", "CHAPTERS", "TAGS", "FROM")
-    rows = [header]
+LIST_COLUMNS = (
+    Column("NAME"),
+    Column("TITLE", shrink_to=20),
+    Column("LENGTH", right=True),
+    Column("RANGE", right=True, drop_rank=3),
+    Column("CHAPTERS", right=True, drop_rank=2),
+    Column("TAGS", shrink_to=12, drop_rank=1),
+    Column("FROM", drop_rank=4),
+)
+
+
+def list_table(summaries: list[Summary], width: int | None) -> tuple[str, list[str]]:
+    """The `list` table, fitted to `width` columns; and the headers it had to leave out."""
+    rows = []
     for summary in summaries:
         origin = summary.entry.origin.value
         if summary.entry.shadows:
@@ -91,17 +103,25 @@ def list_table(summaries: list[Summary]) -> str:
                 origin,
             )
         )
-    return _table(rows, right_aligned={2, 3, 4})
+    return render(LIST_COLUMNS, rows, width)
 
 
-def draft_warnings(session: Session) -> list[str]:
-    """A warning for each narration still spoken by espeak-ng from its text."""
-    return [
-        f"{step.where}: warning: draft narration, spoken by espeak-ng from its text; "
-        "record it and give the file as narration:"
-        for step in flatten(session.steps)
-        if isinstance(step, Narration) and step.draft
-    ]
+def draft_warning(session: Session) -> str | None:
+    """One warning for the narration a session still speaks from text, or None."""
+    drafts = [s for s in flatten(session.steps) if isinstance(s, Narration) and s.draft]
+    if not drafts:
+        return None
+    lines = ", ".join(str(step.where.line) for step in drafts[:8])
+    more = f" and {len(drafts) - 8} more" if len(drafts) > 8 else ""
+    some = (
+        "1 narration step is a draft"
+        if len(drafts) == 1
+        else f"{len(drafts)} narration steps are drafts"
+    )
+    return (
+        f"{drafts[0].where}: warning: {some}, spoken from text (line {lines}{more}): "
+        "record them and give each file as narration:"
+    )
 
 
 def display_path(path: Path) -> str:
@@ -110,18 +130,6 @@ def display_path(path: Path) -> str:
         return str(path.resolve().relative_to(Path.cwd()))
     except ValueError:
         return str(path)
-
-
-def _table(rows: list[tuple[str, ...]], right_aligned: set[int]) -> str:
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    lines = []
-    for row in rows:
-        cells = [
-            cell.rjust(widths[i]) if i in right_aligned else cell.ljust(widths[i])
-            for i, cell in enumerate(row)
-        ]
-        lines.append("  ".join(cells).rstrip())
-    return "\n".join(lines)
 
 
 # --- show ----------------------------------------------------------------------------------

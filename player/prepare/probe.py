@@ -8,6 +8,7 @@ from pathlib import Path
 from player.common.cache import Cache, code_version, user_cache
 
 _TABLE = "clip-lengths"
+_TRUNCATED = 0.95  # a file holding less than this share of the bytes its header promises
 
 
 class UnreadableAudio(ValueError):
@@ -58,6 +59,22 @@ def _read_header(path: Path, size: int) -> float:
     seconds = float(getattr(audio.info, "length", 0.0) or 0.0)
     if not seconds > 0:
         raise UnreadableAudio("its header says it holds no audio")
+    return _bounded_by_size(audio.info, seconds, size)
+
+
+def _bounded_by_size(info: object, seconds: float, size: int) -> float:
+    """A cut-off MP3 or WAV keeps the header of the whole: it is refused when the file holds
+    fewer bytes than the header's length needs at its bit rate."""
+    bitrate = float(getattr(info, "bitrate", 0) or 0)
+    offset = int(getattr(info, "frame_offset", 0) or 0)
+    if not bitrate or type(info).__name__ not in ("MPEGInfo", "WaveStreamInfo"):
+        return seconds
+    held = max(size - offset, 0) * 8 / bitrate
+    if held < _TRUNCATED * seconds:
+        raise UnreadableAudio(
+            f"it is cut short: its header promises {seconds:.1f} s but the file holds only "
+            f"{held:.1f} s (export or copy it again)"
+        )
     return seconds
 
 

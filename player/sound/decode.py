@@ -38,6 +38,21 @@ def decode(path: Path) -> np.ndarray:
     return frames
 
 
+TRUNCATION_TOLERANCE = 0.25  # seconds a decode may fall short of its header (encoder padding)
+
+
+def decode_complete(path: Path, header_seconds: float) -> np.ndarray:
+    """`decode(path)`, refusing a file that decodes shorter than its header promised."""
+    frames = decode(path)
+    decoded = len(frames) / SAMPLE_RATE
+    if decoded < header_seconds - max(TRUNCATION_TOLERANCE, 0.05 * header_seconds):
+        raise MeditateError(
+            f"{path} is cut short: its header promises {header_seconds:.1f} s but only "
+            f"{decoded:.1f} s decode; export or copy it again"
+        )
+    return frames
+
+
 def condition(samples: np.ndarray, sample_width: int, channels: int, rate: int) -> np.ndarray:
     """Interleaved integer samples of any width, layout and rate -> float32 (frames, 2) at 44.1k."""
     scale = float(1 << (8 * sample_width - 1))

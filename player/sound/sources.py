@@ -18,11 +18,10 @@ from player.common.audio_format import SAMPLE_RATE
 from player.common.cache import Cache, code_version, key_of, user_cache
 from player.common.errors import MeditateError
 from player.session.model import AmbientBed, Location
-from player.sound.decode import decode
+from player.sound.decode import decode, decode_complete
 from player.sound.loudness import integrated_lufs
 
 LOOP_CROSSFADE_SECONDS = 2.0
-TRUNCATION_TOLERANCE = 0.25  # seconds a decode may fall short of its header (encoder padding)
 _MEASUREMENTS = "measurements"
 _BED_MEASURE_SECONDS = 30
 
@@ -68,24 +67,18 @@ def loop_body(samples: np.ndarray) -> np.ndarray:
     return body
 
 
-def decode_at(path: Path, what: str) -> np.ndarray:
-    """The file decoded, any error named after the step that uses it (`what`)."""
+def decode_at(path: Path, what: str, header_seconds: float | None = None) -> np.ndarray:
+    """The file decoded (whole, if its header's length is given), any error named after the
+    step that uses it (`what`)."""
     try:
-        return decode(path)
+        return decode(path) if header_seconds is None else decode_complete(path, header_seconds)
     except MeditateError as error:
         raise MeditateError(f"{what}: {error}") from None
 
 
 def clip_sound(path: Path, what: str, slot: int) -> Sound:
     """A narration clip or bell file, checked against the `slot` (frames) its header promised."""
-    samples = decode_at(path, what)
-    decoded, expected = len(samples) / SAMPLE_RATE, slot / SAMPLE_RATE
-    if decoded < expected - max(TRUNCATION_TOLERANCE, 0.05 * expected):
-        raise MeditateError(
-            f"{what}: {path} is cut short: its header promises {expected:.1f} s but only "
-            f"{decoded:.1f} s decode; export or copy it again"
-        )
-    return Sound(samples)
+    return Sound(decode_at(path, what, slot / SAMPLE_RATE))
 
 
 def bell_sound(name: str, cache: Cache | None = None) -> Sound:
