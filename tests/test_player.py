@@ -81,7 +81,17 @@ def test_pause_holds_the_position_and_resume_goes_on_from_it(player) -> None:
     assert player.device.starts[-1] == 7 * SAMPLE_RATE
     player.clock.advance(3.0)
     assert seconds(player) == 10.0
-    assert player.listened_seconds() == pytest.approx(10.0)
+    assert player.heard_frames() == 10 * SAMPLE_RATE  # the pause added nothing
+
+
+def test_what_is_skipped_is_not_heard_and_what_is_heard_twice_counts_once(player) -> None:
+    player.clock.advance(15.0)
+    player.next_chapter()  # 15 s heard, on from 30 s
+    player.clock.advance(5.0)
+    assert player.heard_frames() == 20 * SAMPLE_RATE
+    player.seek(20 * SAMPLE_RATE)  # back over ten seconds not yet heard, and five that were
+    player.clock.advance(15.0)
+    assert player.heard_frames() == 30 * SAMPLE_RATE
 
 
 def test_next_goes_to_the_start_of_the_next_chapter(player) -> None:

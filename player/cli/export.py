@@ -191,6 +191,7 @@ def _export_all(
     from player.cli.progress import frames_progress
     from player.cli.signals import sigterm_as_keyboard_interrupt
     from player.output import batch
+    from player.output.export import LOUDNESS_TOLERANCE
     from player.session.library import discover
 
     if not directory.is_dir():
@@ -204,8 +205,17 @@ def _export_all(
     def finished(outcome: batch.BatchOutcome) -> None:
         if outcome.error:
             click.echo(f"meditate: {outcome.item.name}: {outcome.error}", err=True)
-        elif not writing.quiet and not writing.progress:
-            click.echo(f"Wrote {outcome.item.target}")
+            return
+        reached = outcome.loudness
+        if reached is not None and abs(reached - writing.options.loudness) > LOUDNESS_TOLERANCE:
+            click.echo(
+                f"meditate: {outcome.item.name}: reached {reached:.1f} LUFS, not "
+                f"{writing.options.loudness:g}: its peaks are at the ceiling",
+                err=True,
+            )
+        if not writing.quiet and not writing.progress:
+            loudness = f" ({reached:.1f} LUFS)" if reached is not None else ""
+            click.echo(f"Wrote {outcome.item.target}{loudness}")
 
     label = f"Exporting {len(items)} sessions"
     with frames_progress(total, label, enabled=writing.progress) as advance:

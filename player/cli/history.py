@@ -63,6 +63,11 @@ def history(as_json: bool, recent: int) -> None:
         click.echo(f"  {when}  {s.title[:40]:40}  {format_clock(s.seconds):>7}  {state}")
     days = "day" if practice.current_streak == 1 else "days"
     click.echo(
-        f"Total: {practice.minutes:.0f} minutes in {practice.sittings} sittings. "
+        f"Total: {_count(round(practice.minutes), 'minute')} in "
+        f"{_count(practice.sittings, 'sitting')}. "
         f"Streak: {practice.current_streak} {days} (longest {practice.longest_streak})."
     )
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import os
+import shlex
 import shutil
 import sys
 from pathlib import Path
@@ -21,7 +23,13 @@ def default_session() -> Path:
     """The session `play` and `demo` use when none is named: MEDITATE_DEFAULT or grounding."""
     from player.session.library import resolve
 
-    return resolve(os.environ.get("MEDITATE_DEFAULT") or DEFAULT_SESSION)
+    chosen = os.environ.get("MEDITATE_DEFAULT", "").strip()
+    if not chosen:
+        return resolve(DEFAULT_SESSION)
+    try:
+        return resolve(chosen)
+    except MeditateError as error:
+        raise MeditateError(f"MEDITATE_DEFAULT={chosen}: {error}") from None
 
 
 @click.command()
@@ -34,6 +42,9 @@ def play(session: Path | None, sound: SoundChoice, no_log: bool) -> None:
     On a terminal it shows the chapter, the words being spoken and the time,
     and takes keys: space pauses, n or right arrow skips to the next chapter,
     p or left arrow goes back, q quits. Ctrl-C stops and says how to resume.
+
+    Without a sound card, `meditate export` makes a file to play anywhere, and
+    MEDITATE_DEVICE=silent plays in silence, in real time, to try the display.
 
     \b
     Example:
@@ -48,7 +59,7 @@ def play(session: Path | None, sound: SoundChoice, no_log: bool) -> None:
     from player.live.session import LiveSession
     from player.live.terminal import stdin_fd
     from player.prepare.session import load_prepared
-    from player.session.timeline import compile_timeline, locate
+    from player.session.timeline import compile_timeline, locate, resume_frame
     from player.session.units import format_clock
 
     path = session or default_session()
@@ -58,14 +69,19 @@ def play(session: Path | None, sound: SoundChoice, no_log: bool) -> None:
     sigterm_as_keyboard_interrupt()
     out = click.get_text_stream("stdout")
     title = timeline.session.title
-    if not out.isatty():
-        click.echo(f"Playing {title} ({format_clock(timeline.seconds)})")
+
+    def started() -> None:  # once the device plays: nothing is said before a device error
+        if not out.isatty():
+            click.echo(f"Playing {title} ({format_clock(timeline.seconds)})")
+
     width = min(shutil.get_terminal_size((80, 24)).columns, 100)
     try:
-        outcome = live.play(out=out, keys_fd=stdin_fd(), start=start, width=width)
+        outcome = live.play(out=out, keys_fd=stdin_fd(), start=start, width=width, started=started)
     except NoAudioDevice as error:
         raise NoAudioDevice(
-            f"{error}; to listen elsewhere, export it: meditate export {path.stem}"
+            f"{error}; to listen elsewhere, export it: "
+            f"{shlex.join(['meditate', 'export', session_argument(path)])} "
+            "(or play in silence, to try it: MEDITATE_DEVICE=silent)"
         ) from None
     if not no_log:
         try:
@@ -73,14 +89,36 @@ def play(session: Path | None, sound: SoundChoice, no_log: bool) -> None:
         except MeditateError as error:
             click.echo(f"meditate: not logged: {error}", err=True)
     listening = outcome.listening
+    heard = format_clock(listening.seconds)
     if listening.completed:
-        click.echo(f"Finished {title}. {format_clock(listening.seconds)} of practice.")
+        click.echo(f"Finished {title}. {heard} of practice.")
+        return
+    if listening.reached_end:
+        click.echo(f"Reached the end of {title}, skipping much of it: {heard} heard.")
         return
     at = format_clock(frames_to_seconds(listening.position))
+    resume = resume_frame(timeline, listening.position)
+    go_on = format_clock(math.floor(frames_to_seconds(resume)))  # never after the word
     where = f"in '{outcome.chapter}' at {at}" if outcome.chapter else f"at {at}"
-    click.echo(f"Stopped {where}. To go on: meditate play {path.stem} --from {at}")
+    again = shlex.join(["meditate", "play", session_argument(path), "--from", go_on])
+    click.echo(f"Stopped {where}. To go on: {again}")
     if listening.interrupted:
         sys.exit(EXIT_INTERRUPTED)
+
+
+def session_argument(path: Path) -> str:
+    """How to name `path` on the command line again: its name when that finds it, else the
+    path (relative to here when inside it)."""
+    from player.cli.report import display_path
+    from player.common.errors import MeditateError
+    from player.session.library import resolve
+
+    try:
+        if resolve(path.stem).resolve() == path.resolve():
+            return path.stem
+    except MeditateError:
+        pass
+    return display_path(path)
 
 
 @click.command()

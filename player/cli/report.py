@@ -252,6 +252,12 @@ class _StepClock:
             return self.events[self.index].start / SAMPLE_RATE
         return self.events[-1].end / SAMPLE_RATE if self.events else 0.0
 
+    def seconds(self) -> float:
+        """How long the current event lasts, as placed (a flexible silence as stretched)."""
+        if self.index < len(self.events):
+            return self.events[self.index].length / SAMPLE_RATE
+        return 0.0
+
     def advance(self, count: int) -> None:
         self.index += count
 
@@ -290,11 +296,15 @@ def _step_lines(steps: tuple[Step, ...], clock: _StepClock, width: int, depth: i
             lines.append(f"{at}  {indent}{what.ljust(20)} {wrapped[0]}")
             lines += [f"{'':7}  {indent}{'':20} {more}" for more in wrapped[1:]]
         elif isinstance(step, Silence):
-            flex = ""
+            notes = []
             if step.flex:
                 top = format_duration(step.max_seconds) if step.max_seconds else "any"
-                flex = f"  (flex {format_duration(step.min_seconds)}-{top})"
-            lines.append(f"{at}  {indent}silence {format_duration(step.seconds)}{flex}")
+                notes.append(f"flex {format_duration(step.min_seconds)}-{top}")
+            if abs(clock.seconds() - step.seconds) >= 0.05:  # stretched or shrunk by --length
+                notes.append(f"written {format_duration(step.seconds)}")
+            lasts = format_duration(round(clock.seconds(), 1))
+            shown = f"  ({', '.join(notes)})" if notes else ""
+            lines.append(f"{at}  {indent}silence {lasts}{shown}")
         elif isinstance(step, Bell):
             lines.append(f"{at}  {indent}bell {step.label} ({format_duration(step.seconds)})")
         clock.advance(1)

@@ -4,25 +4,29 @@ from __future__ import annotations
 
 import contextlib
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TextIO
 
+from player.common.audio_format import SAMPLE_RATE
 from player.live.player import Player
 from player.live.screen import Moment, chapter_line, live_lines
 from player.live.terminal import Key, LiveArea, cbreak, is_terminal, read_keys, supports_unicode
 
 TICK_SECONDS = 0.1
+COMPLETE_SHARE = 0.9  # of the session from where it began: skipping through is not completing
 
 
 @dataclass(frozen=True)
 class Listening:
     """How a sitting ended."""
 
-    completed: bool  # played to the end
+    completed: bool  # played to the end, and nearly all of it heard
+    reached_end: bool  # played to the end, however much was skipped
     quit: bool  # the listener pressed q
     interrupted: bool  # Ctrl-C or a signal
     position: int  # frame where it stopped
-    seconds: float  # time spent listening, pauses not counted
+    seconds: float  # how much of the session was heard: pauses and skips not counted
 
 
 def listen(
@@ -32,6 +36,7 @@ def listen(
     keys_fd: int | None,
     start: int = 0,
     width: int = 80,
+    started: Callable[[], None] | None = None,
 ) -> Listening:
     """Play from `start` until the end, `q`, or Ctrl-C; the terminal is always restored."""
     timeline = player.timeline
@@ -44,6 +49,8 @@ def listen(
     with keys_mode, area if area else contextlib.nullcontext():
         try:
             player.start(start)
+            if started is not None:
+                started()
             while not player.finished():
                 for key in read_keys(keys_fd, TICK_SECONDS) if keys_fd is not None else _idle():
                     if key is Key.QUIT:
@@ -75,10 +82,14 @@ def listen(
         finally:
             position = player.position()
             player.stop()
-    completed = not (quit_pressed or interrupted)
-    if completed:
+    reached_end = not (quit_pressed or interrupted)
+    if reached_end:
         position = timeline.length
-    return Listening(completed, quit_pressed, interrupted, position, player.listened_seconds())
+    heard = player.heard_frames()
+    completed = reached_end and heard >= COMPLETE_SHARE * (timeline.length - start)
+    return Listening(
+        completed, reached_end, quit_pressed, interrupted, position, heard / SAMPLE_RATE
+    )
 
 
 def _idle() -> list[Key]:

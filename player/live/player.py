@@ -54,7 +54,7 @@ class Player:
         self.paused = False
         self.started = False
         self.cursor = 0  # where the renderer should work: the play position
-        self.listened = 0.0  # seconds of sound heard before the current stretch
+        self.heard: list[tuple[int, int]] = []  # spans of the session played, before this one
         self.failure: BaseException | None = None  # what stopped the render thread
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -68,14 +68,17 @@ class Player:
         played = round((self.clock() - self.state.since) * SAMPLE_RATE)
         return min(self.state.from_frame + played, self.length)
 
-    def listened_seconds(self) -> float:
-        """Time spent listening so far, pauses not counted."""
-        current = 0.0
+    def heard_frames(self) -> int:
+        """How much of the session has been played, each part once: skips are not heard."""
+        spans = list(self.heard)
         if self.state.sound is not None and not self.paused:
-            current = min(
-                self.clock() - self.state.since, (self.length - self.state.from_frame) / SAMPLE_RATE
-            )
-        return self.listened + max(current, 0.0)
+            spans.append(self._current_span(self.state.sound))
+        total, reach = 0, -1
+        for start, end in sorted(spans):
+            if end > reach:
+                total += end - max(start, reach)
+                reach = end
+        return total
 
     def finished(self) -> bool:
         if not self.started or self.paused:
@@ -174,10 +177,14 @@ class Player:
         sound = self.device.play(self.buffer.view[frame * FRAME_BYTES :])
         self.state = _Playing(sound, frame, self.clock())
 
+    def _current_span(self, sound: Sound) -> tuple[int, int]:
+        """What the playing sound has covered: to the end, once it has played out."""
+        return (self.state.from_frame, self.position() if sound.is_playing() else self.length)
+
     def _silence(self) -> None:
         if self.state.sound is not None:
+            self.heard.append(self._current_span(self.state.sound))
             self.state.sound.stop()
-            self.listened = self.listened_seconds()
             self.state = _Playing(None, self.position(), self.clock())
 
     def _render_ahead(self) -> None:

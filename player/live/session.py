@@ -7,6 +7,7 @@ loop, and logs the sitting in the practice log.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
@@ -44,14 +45,25 @@ class LiveSession:
         self.options = options or RenderOptions()
         self.device = device
 
-    def play(self, *, out: TextIO, keys_fd: int | None, start: int = 0, width: int = 80) -> Outcome:
-        """Play from frame `start` until the end, `q` or Ctrl-C. Raises NoAudioDevice."""
+    def play(
+        self,
+        *,
+        out: TextIO,
+        keys_fd: int | None,
+        start: int = 0,
+        width: int = 80,
+        started: Callable[[], None] | None = None,
+    ) -> Outcome:
+        """Play from frame `start` until the end, `q` or Ctrl-C; `started` is called once the
+        device plays. Raises NoAudioDevice."""
         device = self.device or default_device()
         buffer = PcmBuffer(Renderer(self.timeline, self.options))
         player = Player(self.timeline, buffer, device, preroll=preroll_frames(self.timeline.length))
         began = now()
         try:
-            listening = listen(player, out=out, keys_fd=keys_fd, start=start, width=width)
+            listening = listen(
+                player, out=out, keys_fd=keys_fd, start=start, width=width, started=started
+            )
         finally:
             buffer.close()
         return Outcome(listening, began, chapter_title(self.timeline, listening.position))

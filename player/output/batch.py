@@ -30,6 +30,7 @@ class BatchItem:
 class BatchOutcome:
     item: BatchItem
     error: str | None  # None when written
+    loudness: float | None = None  # integrated loudness written, as ffmpeg measured it
 
 
 def plan(
@@ -102,7 +103,7 @@ def run(
             time.sleep(_POLL_SECONDS)
             reported = _report(frames, reported, progress)
             for result in [r for r in pending if r.ready()]:
-                outcome = BatchOutcome(pending.pop(result), result.get())
+                outcome = BatchOutcome(pending.pop(result), *result.get())
                 outcomes.append(outcome)
                 finished(outcome)
         _report(frames, reported, progress)
@@ -139,8 +140,9 @@ def _export_item(
     settings: FileSettings,
     force: bool,
     length: float | None,
-) -> str | None:
-    """Runs in a worker: the error message, or None when the file was written."""
+) -> tuple[str | None, float | None]:
+    """Runs in a worker: the error message (None when the file was written) and the
+    loudness written."""
     from player.output.export import export
     from player.prepare.session import load_prepared
     from player.session.timeline import compile_timeline
@@ -154,9 +156,9 @@ def _export_item(
 
     try:
         timeline = compile_timeline(load_prepared(item.session), length)
-        export(
+        result = export(
             timeline, item.target, options=options, settings=settings, force=force, progress=report
         )
     except MeditateError as error:
-        return str(error)
-    return None
+        return str(error), None
+    return None, result.loudness

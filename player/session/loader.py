@@ -47,6 +47,15 @@ from player.session.values import ValueReader
 from player.session.yaml_source import OutOfBudget, compose, describe, is_null
 
 _MAX_DEPTH = 64
+# words people write for a step, and the step they mean
+STEP_SYNONYMS = {
+    **dict.fromkeys(("duration", "pause", "wait", "rest", "quiet", "gap"), "silence"),
+    **dict.fromkeys(("say", "speak", "words", "script"), "text"),
+    **dict.fromkeys(("audio", "clip", "file", "voice", "sound", "recording"), "narration"),
+    **dict.fromkeys(("gong", "chime", "singing-bowl", "ring"), "bell"),
+    **dict.fromkeys(("section", "part", "title", "heading"), "chapter"),
+    **dict.fromkeys(("loop", "times", "cycle"), "repeat"),
+}
 
 
 def load_session(path: Path) -> Session:
@@ -146,15 +155,18 @@ class _SessionReader(ValueReader):
             return None
         keys = [k.value for k, _ in node.value if isinstance(k, ScalarNode)]
         kinds = [k for k in keys if k in STEP_FIELDS]
-        if not kinds and "text" in keys:
-            kinds = ["narration"]  # text alone is narration to be spoken as a draft
+        if keys[:1] == ["text"] and "narration" not in kinds:
+            kinds = ["narration", *kinds]  # text first is narration, spoken as a draft
+        elif not kinds and "text" in keys:
+            kinds = ["narration"]
         if not kinds:
             first = next((k for k, _ in node.value), node)
             word = keys[0] if keys else ""
+            meant = STEP_SYNONYMS.get(word.lower())
+            hint = f"; did you mean '{meant}'?" if meant else did_you_mean(word, STEP_FIELDS)
             self.fail(
                 first,
-                f"unknown step '{word}'{did_you_mean(word, STEP_FIELDS)} "
-                f"(a step is one of: {', '.join(STEP_FIELDS)})",
+                f"unknown step '{word}'{hint} (a step is one of: {', '.join(STEP_FIELDS)})",
             )
             return None
         if len(kinds) > 1:

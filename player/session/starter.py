@@ -12,9 +12,9 @@ _NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 TEMPLATE = """\
 # {name}: your own guided meditation. Lines starting with # are comments.
 #
-#   meditate play {name}     listen to it now
-#   meditate check {name}    find mistakes, line by line
-#   meditate show {name}     see when everything happens
+#   meditate play {called}     listen to it now
+#   meditate check {called}    find mistakes, line by line
+#   meditate show {called}     see when everything happens
 #
 # Narration written as `text:` alone is a draft, spoken by espeak-ng, so you can listen
 # before you record. When you have a recording, add `narration: path/to/file.mp3` beside its
@@ -69,6 +69,7 @@ def check_name(name: str) -> str:
     return name
 
 
-def starter_text(name: str, author: str = "Your Name") -> str:
+def starter_text(name: str, author: str = "Your Name", called: str | None = None) -> str:
+    """The starter for session `name`, which commands find as `called` (its name by default)."""
     title = " ".join(word.capitalize() for word in re.split(r"[-_]+", name) if word)
-    return TEMPLATE.format(name=name, title=title or name, author=author)
+    return TEMPLATE.format(name=name, title=title or name, author=author, called=called or name)

@@ -182,7 +182,7 @@ def _bed_span(bed: AmbientBed, chapters: tuple[ChapterMark, ...], length: int) -
 def locate(timeline: Timeline, reference: str) -> int:
     """The frame a listener means by a chapter title (or its start) or a time like 4m30s."""
     from player.common.errors import MeditateError
-    from player.session.units import parse_duration
+    from player.session.units import format_clock, parse_duration
 
     try:
         seconds = parse_duration(reference)
@@ -192,7 +192,7 @@ def locate(timeline: Timeline, reference: str) -> int:
         frame = seconds_to_frames(seconds)
         if frame >= timeline.length:
             raise MeditateError(
-                f"--from {reference}: the session is only {timeline.seconds:.0f} s long"
+                f"--from {reference}: the session is only {format_clock(timeline.seconds)} long"
             )
         return frame
     wanted = reference.strip().casefold()
@@ -206,3 +206,12 @@ def locate(timeline: Timeline, reference: str) -> int:
     raise MeditateError(
         f"--from {reference}: no chapter of that name and not a time (chapters: {titles})"
     )
+
+
+def resume_frame(timeline: Timeline, frame: int) -> int:
+    """Where to go on after stopping at `frame`: the start of the narration speaking there
+    (never mid-word), else `frame` itself."""
+    for event in timeline.events:
+        if event.kind is EventKind.NARRATION and event.start <= frame < event.end:
+            return event.start
+    return frame
