@@ -120,7 +120,7 @@ def test_new_writes_a_starter_that_plays_at_once_and_never_overwrites(tmp_path) 
 
 
 def test_new_refuses_a_name_that_is_not_a_plain_word() -> None:
-    result = CliRunner().invoke(main, ["new", "../escape"])
+    result = CliRunner().invoke(main, ["new", "Evening Calm"])
     assert result.exit_code == 2 and "cannot name a session" in result.output
 
 

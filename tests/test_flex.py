@@ -83,7 +83,7 @@ def test_exported_length_equals_the_asked_length(write_session, tmp_path) -> Non
 def test_list_and_show_give_the_possible_range(write_session, monkeypatch) -> None:
     path = write_session(SESSION)
     monkeypatch.setenv("MEDITATE_PATH", str(path.parent))
-    listed = CliRunner().invoke(main, ["list"]).output
+    listed = CliRunner().invoke(main, ["list", "--wide"]).output
     row = next(line for line in listed.splitlines() if line.startswith("session"))
     assert "2:40" in row and "1:10-any" in row
     shown = CliRunner().invoke(main, ["show", str(path)]).output
