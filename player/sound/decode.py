@@ -1,8 +1,10 @@
-"""Decodes sound files with pydub and conditions them to the master format (float32 stereo)."""
+"""Decodes sound files (ffmpeg, pydub) and conditions them to the master format (float32
+stereo at 44.1 kHz)."""
 
 from __future__ import annotations
 
 import re
+import subprocess
 from pathlib import Path
 
 import numpy as np
@@ -13,31 +15,47 @@ from player.common.programs import FFMPEG_INSTALL_HINT
 
 
 def decode(path: Path) -> np.ndarray:
-    """The file's sound as float32 frames at 44.1 kHz, stereo. Raises MeditateError."""
+    """The file's sound as float32 frames at 44.1 kHz, stereo. Raises MeditateError.
+
+    One ffmpeg process decodes the file and resamples it with the SoX resampler (pydub's own
+    is linear interpolation) into 32-bit WAV; pydub reads that, and its samples are
+    conditioned here to the master layout.
+    """
     from pydub import AudioSegment
+    from pydub.audio_segment import fix_wav_headers
     from pydub.exceptions import CouldntDecodeError
 
+    if not path.exists():
+        raise MeditateError(f"{path} disappeared since the session was checked")
+    command = [
+        "ffmpeg", "-v", "error", "-nostdin", "-i", str(path), "-map", "0:a:0", "-vn",
+        "-af", f"aresample={SAMPLE_RATE}:resampler=soxr:precision=28",
+        "-c:a", "pcm_s32le", "-f", "wav", "pipe:1",
+    ]  # fmt: skip
     try:
-        segment = AudioSegment.from_file(str(path))
-    except CouldntDecodeError as error:
-        raise MeditateError(f"cannot decode {path}: {_ffmpeg_reason(str(error))}") from None
+        done = subprocess.run(command, capture_output=True, check=False)
     except FileNotFoundError:
-        if path.exists():  # then it is ffmpeg that pydub could not find
-            raise MeditateError(FFMPEG_INSTALL_HINT) from None
-        raise MeditateError(f"{path} disappeared since the session was checked") from None
-    except (OSError, ValueError, IndexError) as error:
+        raise MeditateError(FFMPEG_INSTALL_HINT) from None
+    if done.returncode != 0 or len(done.stdout) <= _WAV_HEADER_BYTES:
+        reason = _ffmpeg_reason(done.stderr.decode("utf-8", "replace"))
+        raise MeditateError(f"cannot decode {path}: {reason}")
+    data = bytearray(done.stdout)
+    fix_wav_headers(data)  # ffmpeg writing to a pipe cannot go back to fill in the sizes
+    try:
+        segment = AudioSegment(bytes(data))
+    except (CouldntDecodeError, ValueError, IndexError) as error:
         raise MeditateError(f"cannot decode {path}: {error}") from None
     if segment.frame_count() == 0:
         raise MeditateError(f"{path} holds no audio")
     frames = condition(
-        np.array(segment.get_array_of_samples()), segment.sample_width, segment.channels,
-        segment.frame_rate,
-    )  # fmt: skip
+        np.array(segment.get_array_of_samples()), segment.sample_width, segment.channels
+    )
     if not np.any(frames):
         raise MeditateError(f"{path} is pure digital silence: re-record or replace it")
     return frames
 
 
+_WAV_HEADER_BYTES = 44
 TRUNCATION_TOLERANCE = 0.25  # seconds a decode may fall short of its header (encoder padding)
 
 
@@ -53,40 +71,15 @@ def decode_complete(path: Path, header_seconds: float) -> np.ndarray:
     return frames
 
 
-def condition(samples: np.ndarray, sample_width: int, channels: int, rate: int) -> np.ndarray:
-    """Interleaved integer samples of any width, layout and rate -> float32 (frames, 2) at 44.1k."""
+def condition(samples: np.ndarray, sample_width: int, channels: int) -> np.ndarray:
+    """Interleaved integer samples of any width and layout -> float32 (frames, 2)."""
     scale = float(1 << (8 * sample_width - 1))
     frames = samples.astype(np.float32).reshape(-1, channels) / np.float32(scale)
     if channels == 1:
         frames = np.repeat(frames, CHANNELS, axis=1)
     elif channels > CHANNELS:
         frames = frames[:, :CHANNELS]  # front left and right of a surround file
-    if rate != SAMPLE_RATE:
-        frames = resample(frames, rate)
     return np.ascontiguousarray(frames, dtype=np.float32)
-
-
-def resample(frames: np.ndarray, rate: int) -> np.ndarray:
-    """To the master rate with ffmpeg's SoX resampler (pydub's own is linear interpolation)."""
-    import subprocess
-
-    channels = frames.shape[1]
-    command = [
-        "ffmpeg", "-v", "error", "-nostdin",
-        "-f", "f32le", "-ar", str(rate), "-ac", str(channels), "-i", "pipe:0",
-        "-af", f"aresample={SAMPLE_RATE}:resampler=soxr:precision=28",
-        "-f", "f32le", "-ar", str(SAMPLE_RATE), "-ac", str(channels), "pipe:1",
-    ]  # fmt: skip
-    try:
-        done = subprocess.run(
-            command, input=np.ascontiguousarray(frames, "<f4").tobytes(), capture_output=True
-        )
-    except FileNotFoundError:
-        raise MeditateError(FFMPEG_INSTALL_HINT) from None
-    if done.returncode != 0:
-        reason = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise MeditateError(f"resampling failed: {reason[-1] if reason else 'ffmpeg error'}")
-    return np.frombuffer(done.stdout, dtype="<f4").reshape(-1, channels)
 
 
 _DEMUXER_PREFIX = re.compile(r"^\[[^\]]+ @ 0x[0-9a-f]+\]\s*")
