@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import datetime
 import sqlite3
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from player.common.errors import MeditateError
 
+_WAL_ATTEMPTS = 40  # about 40 s of waiting in all
 MIN_LOGGED_SECONDS = 60.0  # a stopped sitting shorter than this is not a practice
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS sittings (
@@ -52,13 +54,28 @@ def _connect(path: Path) -> sqlite3.Connection:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         connection = sqlite3.connect(path, timeout=30.0)
-        connection.execute("PRAGMA journal_mode=WAL")
+        _write_ahead(connection)
         connection.execute(_SCHEMA)
     except sqlite3.DatabaseError as error:
         raise MeditateError(f"practice log {path} is unusable ({error}): move it aside") from None
     except OSError as error:
         raise MeditateError(f"cannot open the practice log {path}: {error.strerror}") from None
     return connection
+
+
+def _write_ahead(connection: sqlite3.Connection) -> None:
+    """Put the log in WAL mode, once: the mode stays with the file. Switching needs the file
+    to itself, and SQLite answers 'locked' at once rather than waiting, so wait here."""
+    for attempt in range(_WAL_ATTEMPTS):
+        try:
+            if connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal":
+                return
+            connection.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or attempt == _WAL_ATTEMPTS - 1:
+                raise
+            time.sleep(0.05 * (attempt + 1))
 
 
 def record(path: Path, sitting: Sitting) -> None:
