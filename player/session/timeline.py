@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import Enum
@@ -20,6 +19,7 @@ from player.session.model import (
     Session,
     Silence,
     Step,
+    flatten,
     step_seconds,
 )
 
@@ -105,6 +105,9 @@ def compile_timeline(session: Session, length_seconds: float | None = None) -> T
     flexed = {} if length_seconds is None else flex_durations(session, length_seconds)
     placed: list[Event] = []
     titles: list[tuple[str, int]] = []
+    if _opens_before_a_chapter(session.steps):
+        # what plays before the first chapter is a chapter too, so chapters tile the session
+        titles.append((OPENING, 0))
     clock = 0
     for step in _expanded(session.steps):
         if isinstance(step, Chapter):
@@ -117,16 +120,22 @@ def compile_timeline(session: Session, length_seconds: float | None = None) -> T
         placed.append(_event(step, clock, length, len(titles) - 1))
         clock += length
     length = clock
-    if titles and titles[0][1] > 0:
-        # what plays before the first chapter is a chapter too, so chapters tile the session
-        titles.insert(0, (OPENING, 0))
-        placed = [dataclasses.replace(event, chapter=event.chapter + 1) for event in placed]
     chapters = tuple(
         ChapterMark(title, start, titles[i + 1][1] if i + 1 < len(titles) else length)
         for i, (title, start) in enumerate(titles)
     )
     beds = tuple(_bed_span(bed, chapters, length) for bed in session.ambient)
     return Timeline(session, length, tuple(placed), chapters, tuple(b for b in beds if b))
+
+
+def _opens_before_a_chapter(steps: tuple[Step, ...]) -> bool:
+    """Whether something sounds before the first chapter of a session that has chapters."""
+    sounded = False
+    for step in flatten(steps):
+        if isinstance(step, Chapter):
+            return sounded
+        sounded = True
+    return False
 
 
 def _expanded(steps: tuple[Step, ...]) -> Iterator[Step]:
