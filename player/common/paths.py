@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent.parent
 
 
+@functools.cache
 def bundled_root() -> Path:
     """The folder holding `sessions/` and `audio/`: inside the installed wheel, or the checkout."""
     installed = _PACKAGE / "_bundled"

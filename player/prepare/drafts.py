@@ -6,11 +6,12 @@ from pathlib import Path
 
 from player.common.cache import Cache
 from player.session.model import VoiceSettings
-from player.sound.speech import Voice, cached_speech
 
 
 def speak_draft(text: str, settings: VoiceSettings | None, cache: Cache) -> Path:
     """The WAV of `text` spoken as `settings` say (the default voice when None)."""
+    from player.sound.speech import Voice, cached_speech  # numpy: only when drafts are spoken
+
     default = Voice()
     voice = (
         default

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from pathlib import Path
 
 from player.common.cache import Cache, code_version, user_cache
@@ -36,11 +35,9 @@ def clip_seconds(path: Path, cache: Cache | None = None) -> float:
     return seconds
 
 
-@functools.cache
 def _version() -> str:
-    import mutagen
-
-    return f"{code_version(__name__)}-mutagen{mutagen.version_string}"
+    # mutagen's own __init__ carries its version: hashing it costs less than importing it
+    return code_version(__name__, "mutagen")
 
 
 def _read_header(path: Path, size: int) -> float:

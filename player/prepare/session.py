@@ -78,7 +78,7 @@ class _Preparer:
 
     def found(self, ref: FileRef, what: str) -> FileRef | None:
         try:
-            return dataclasses.replace(ref, path=find_file(ref, self.dirs, what))
+            return FileRef(ref.written, ref.where, find_file(ref, self.dirs, what))
         except NotFound as error:
             self.fail(ref.where, str(error))
             return None
@@ -117,7 +117,7 @@ class _Preparer:
                 f"most {format_clock(MAX_CLIP_SECONDS)}: split it into shorter clips",
             )
             return None
-        return dataclasses.replace(ref, seconds=seconds)
+        return FileRef(ref.written, ref.where, ref.path, seconds)
 
     # -- steps
 
