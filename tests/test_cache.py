@@ -69,9 +69,9 @@ def test_bells_are_stored_under_the_version_of_the_synthesis_code(tmp_path: Path
     from player.sound.sources import bell_sound
 
     cache = Cache(tmp_path)
-    first = bell_sound("chime", cache)
+    first = bell_sound("chime", cache=cache)
     stored = list((tmp_path / "bells").iterdir())
     version = code_version("player.sound.bells", "player.sound.noise")
     assert [path.name for path in stored] == [f"{key_of('chime', version)}.npy"]
-    assert bell_sound("chime", cache).samples.tobytes() == first.samples.tobytes()
+    assert bell_sound("chime", cache=cache).samples.tobytes() == first.samples.tobytes()
     assert list((tmp_path / "bells").iterdir()) == stored  # read back, not made again

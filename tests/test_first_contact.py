@@ -217,7 +217,7 @@ def test_history_counts_one_sitting_as_one(monkeypatch) -> None:
     started = datetime.datetime(2026, 11, 25, 7, 0).astimezone()
     record(history_path(), Sitting(started, "grounding", "Grounding", 60.0, True))
     monkeypatch.setenv("MEDITATE_NOW", "2026-11-25T08:00")
-    assert "Total: 1 minute in 1 sitting." in run("history")[1]
+    assert "Total: 1 minute in 1 sitting, 1 completed." in run("history")[1]
 
 
 # -- new

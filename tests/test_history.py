@@ -15,7 +15,8 @@ from click.testing import CliRunner
 
 from player.cli import main
 from player.common.paths import history_path
-from player.practice.history import Sitting, read, record, streaks, worth_logging
+from player.practice.history import Sitting, read, record, worth_logging
+from player.practice.streaks import streaks
 
 PLAY = [sys.executable, "-c", "import sys; from player.cli import main; sys.exit(main())"]
 D = datetime.date
@@ -43,7 +44,20 @@ D = datetime.date
         ([D(2026, 12, 31), D(2027, 1, 1)], D(2027, 1, 1), (2, 2)),
     ],
 )
-def test_streaks_count_consecutive_days(days, today, expected) -> None:
+def test_streaks_without_grace_count_days_strictly_in_a_row(days, today, expected) -> None:
+    assert streaks(days, today, grace=0) == expected
+
+
+@pytest.mark.parametrize(
+    ("days", "today", "expected"),
+    [
+        ([D(2026, 11, 22), D(2026, 11, 24)], D(2026, 11, 25), (2, 2)),  # one day missed: kept
+        ([D(2026, 11, 22), D(2026, 11, 25)], D(2026, 11, 25), (1, 1)),  # two missed: a new one
+        ([D(2026, 11, 22), D(2026, 11, 23)], D(2026, 11, 25), (2, 2)),  # not yesterday: still on
+        ([D(2026, 11, 22), D(2026, 11, 23)], D(2026, 11, 26), (0, 2)),  # two days since: over
+    ],
+)
+def test_the_default_grace_forgives_one_missed_day(days, today, expected) -> None:
     assert streaks(days, today) == expected
 
 
@@ -72,7 +86,7 @@ def test_history_reports_recent_sittings_totals_and_streaks(monkeypatch) -> None
     assert data["recent"][1]["completed"] is False
     monkeypatch.setenv("MEDITATE_NOW", "2026-11-28T08:00")
     text = CliRunner().invoke(main, ["history"]).output
-    assert "Total: 45 minutes in 4 sittings. Streak: 0 days (longest 3)." in text
+    assert "Total: 45 minutes in 4 sittings, 3 completed. Streak: 0 days (longest 3)." in text
     assert "2026-11-25 07:30  Grounding" in text
 
 

@@ -21,7 +21,10 @@ def test_readme_documents_every_key_of_the_format() -> None:
     from player.session import format as fmt
 
     readme = (REPO / "README.md").read_text()
-    tables = [fmt.SESSION_FIELDS, fmt.AMBIENT_FIELDS, fmt.VOICE_FIELDS, *fmt.STEP_FIELDS.values()]
+    tables = [
+        fmt.SESSION_FIELDS, fmt.AMBIENT_FIELDS, fmt.VOICE_FIELDS, fmt.INTERVAL_BELL_FIELDS,
+        *fmt.STEP_FIELDS.values(),
+    ]  # fmt: skip
     for fields in tables:
         for key in fields:
             assert f"| `{key}` |" in readme, key

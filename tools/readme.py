@@ -49,6 +49,7 @@ def keys_table(name: str) -> str:
         "session": fmt.SESSION_FIELDS,
         "ambient": fmt.AMBIENT_FIELDS,
         "voice": fmt.VOICE_FIELDS,
+        "bells": fmt.INTERVAL_BELL_FIELDS,
         **{kind: fields for kind, fields in fmt.STEP_FIELDS.items()},
     }
     rows = ["| key | value | default | what it does |", "| --- | --- | --- | --- |"]

@@ -70,11 +70,12 @@ class DurationParam(_QuantityParam):
 
     name = "duration"
 
-    def __init__(self) -> None:
+    def __init__(self, allow_zero: bool = False) -> None:
         super().__init__(parse_duration)
+        self.allow_zero = allow_zero
 
     def problem(self, number: float) -> str | None:
-        if number <= 0:
+        if number <= 0 and not (self.allow_zero and number == 0):
             return "must be longer than zero"
         if number > MAX_SESSION_SECONDS:
             return "a session may last at most 24 hours"
@@ -96,6 +97,25 @@ class DecibelsParam(_QuantityParam):
         return None
 
 
+class TimesParam(click.ParamType):
+    """Times such as 0,25m,30m,55m, in seconds."""
+
+    name = "times"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> tuple[float, ...]:
+        if isinstance(value, tuple):
+            return value
+        times = []
+        for part in str(value).split(","):
+            try:
+                times.append(parse_duration(part.strip()))
+            except ValueError as error:
+                self.fail(f"{part.strip()!r} in {value!r}: {error}", param, ctx)
+        return tuple(times)
+
+
 class BitrateParam(click.ParamType):
     """A bit rate such as 128k, from 32k to 320k."""
 
@@ -110,4 +130,6 @@ class BitrateParam(click.ParamType):
 
 SESSION = SessionParam()
 DURATION = DurationParam()
+OFFSET = DurationParam(allow_zero=True)
+TIMES = TimesParam()
 BITRATE = BitrateParam()

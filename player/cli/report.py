@@ -167,6 +167,16 @@ def timeline_json(name: str, timeline: Timeline) -> dict[str, Any]:
             }
             for event in timeline.events
         ],
+        "rings": [
+            {
+                "start": _seconds(ring.start),
+                "duration": _seconds(ring.length),
+                "source": ring.bell or (str(ring.clip) if ring.clip else None),
+                "gain_db": ring.gain_db,
+                "line": ring.where.line,
+            }
+            for ring in timeline.rings
+        ],
         "ambient": [
             {
                 "sound": span.bed.label,
@@ -262,6 +272,16 @@ class _StepClock:
         self.index += count
 
 
+def _rings_note(silence: Silence, lasting: float) -> str:
+    assert silence.bells is not None
+    bells = silence.bells
+    sound = bells.bell.label
+    if bells.every is not None:
+        return f"{sound} every {format_duration(bells.every)}"
+    times = ", ".join(format_clock(t) for t in bells.offsets(silence.seconds, lasting))
+    return f"{sound} at {times} into it"
+
+
 def _leaf_count(steps: tuple[Step, ...]) -> int:
     total = 0
     for step in steps:
@@ -302,6 +322,8 @@ def _step_lines(steps: tuple[Step, ...], clock: _StepClock, width: int, depth: i
                 notes.append(f"flex {format_duration(step.min_seconds)}-{top}")
             if abs(clock.seconds() - step.seconds) >= 0.05:  # stretched or shrunk by --length
                 notes.append(f"written {format_duration(step.seconds)}")
+            if step.bells is not None:
+                notes.append(_rings_note(step, clock.seconds()))
             lasts = format_duration(round(clock.seconds(), 1))
             shown = f"  ({', '.join(notes)})" if notes else ""
             lines.append(f"{at}  {indent}silence {lasts}{shown}")

@@ -27,6 +27,7 @@ class Listening:
     interrupted: bool  # Ctrl-C or a signal
     position: int  # frame where it stopped
     seconds: float  # how much of the session was heard: pauses and skips not counted
+    chapters: tuple[str, ...] = ()  # the chapters heard, at least in part, in order
 
 
 def listen(
@@ -37,6 +38,7 @@ def listen(
     start: int = 0,
     width: int = 80,
     started: Callable[[], None] | None = None,
+    open_ended: bool = False,
 ) -> Listening:
     """Play from `start` until the end, `q`, or Ctrl-C; the terminal is always restored."""
     timeline = player.timeline
@@ -68,7 +70,11 @@ def listen(
                 if area:
                     area.draw(
                         live_lines(
-                            timeline, Moment(position, player.paused), width, unicode=unicode
+                            timeline,
+                            Moment(position, player.paused),
+                            width,
+                            unicode=unicode,
+                            open_ended=open_ended,
                         )
                     )
                 else:
@@ -85,10 +91,16 @@ def listen(
     reached_end = not (quit_pressed or interrupted)
     if reached_end:
         position = timeline.length
-    heard = player.heard_frames()
+    spans = player.heard_spans()
+    heard = sum(end - begin for begin, end in spans)
     completed = reached_end and heard >= COMPLETE_SHARE * (timeline.length - start)
+    chapters = tuple(
+        mark.title
+        for mark in timeline.chapters
+        if any(begin < mark.end and end > mark.start for begin, end in spans)
+    )
     return Listening(
-        completed, reached_end, quit_pressed, interrupted, position, heard / SAMPLE_RATE
+        completed, reached_end, quit_pressed, interrupted, position, heard / SAMPLE_RATE, chapters
     )
 
 

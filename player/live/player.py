@@ -68,17 +68,22 @@ class Player:
         played = round((self.clock() - self.state.since) * SAMPLE_RATE)
         return min(self.state.from_frame + played, self.length)
 
-    def heard_frames(self) -> int:
-        """How much of the session has been played, each part once: skips are not heard."""
+    def heard_spans(self) -> list[tuple[int, int]]:
+        """The parts of the session played so far, merged, in order: skips are not heard."""
         spans = list(self.heard)
         if self.state.sound is not None and not self.paused:
             spans.append(self._current_span(self.state.sound))
-        total, reach = 0, -1
-        for start, end in sorted(spans):
-            if end > reach:
-                total += end - max(start, reach)
-                reach = end
-        return total
+        merged: list[tuple[int, int]] = []
+        for start, end in sorted(span for span in spans if span[1] > span[0]):
+            if merged and start <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+            else:
+                merged.append((start, end))
+        return merged
+
+    def heard_frames(self) -> int:
+        """How much of the session has been played, each part once."""
+        return sum(end - start for start, end in self.heard_spans())
 
     def finished(self) -> bool:
         if not self.started or self.paused:

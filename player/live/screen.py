@@ -44,8 +44,12 @@ def progress_bar(fraction: float, width: int, unicode: bool) -> str:
     return "[" + "#" * filled + "-" * (width - filled) + "]"
 
 
-def live_lines(timeline: Timeline, moment: Moment, width: int, *, unicode: bool) -> list[str]:
-    """The picture of the live display: title, chapter, caption, time with a bar, keys."""
+def live_lines(
+    timeline: Timeline, moment: Moment, width: int, *, unicode: bool, open_ended: bool = False
+) -> list[str]:
+    """The picture of the live display: title, chapter, caption, time with a bar, keys.
+
+    An open-ended sitting shows the time sat, with no bar and nothing left to count down."""
     width = max(width, 30)
     session = timeline.session
     index = timeline.chapter_at(moment.position)
@@ -59,6 +63,15 @@ def live_lines(timeline: Timeline, moment: Moment, width: int, *, unicode: bool)
     elapsed = format_clock(moment.position / SAMPLE_RATE)
     remaining = format_clock((timeline.length - moment.position) / SAMPLE_RATE)
     state = "  paused" if moment.paused else ""
+    if open_ended:
+        keys = KEYS_HELP if unicode else KEYS_HELP.replace("→", "right").replace("←", "left")
+        return [
+            _fit(session.title, width),
+            _fit(where, width),
+            "",
+            f"{elapsed} sat, until you press q{state}",
+            _fit(keys, width),
+        ]
     bar_width = max(width - len(elapsed) - len(remaining) - 5 - len(state), 10)
     fraction = moment.position / timeline.length if timeline.length else 1.0
     bar = progress_bar(fraction, bar_width, unicode)

@@ -40,10 +40,13 @@ class LiveSession:
         timeline: Timeline,
         options: RenderOptions | None = None,
         device: Device | None = None,
+        *,
+        open_ended: bool = False,
     ) -> None:
         self.timeline = timeline
         self.options = options or RenderOptions()
         self.device = device
+        self.open_ended = open_ended  # a sitting until q: ending it so is completing it
 
     def play(
         self,
@@ -62,7 +65,13 @@ class LiveSession:
         began = now()
         try:
             listening = listen(
-                player, out=out, keys_fd=keys_fd, start=start, width=width, started=started
+                player,
+                out=out,
+                keys_fd=keys_fd,
+                start=start,
+                width=width,
+                started=started,
+                open_ended=self.open_ended,
             )
         finally:
             buffer.close()
@@ -74,11 +83,19 @@ class LiveSession:
         Raises MeditateError when the log cannot be written.
         """
         listening = outcome.listening
-        if not worth_logging(listening.seconds, listening.completed):
+        completed = listening.completed or (self.open_ended and listening.quit)
+        if not worth_logging(listening.seconds, completed):
             return False
         session = self.timeline.session
+        length = None if self.open_ended else self.timeline.seconds
         sitting = Sitting(
-            outcome.began, session.name, session.title, listening.seconds, listening.completed
+            outcome.began,
+            session.name,
+            session.title,
+            listening.seconds,
+            completed,
+            listening.chapters,
+            length,
         )
         record(log_path, sitting)
         return True

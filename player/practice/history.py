@@ -1,12 +1,14 @@
-"""The practice log: sittings in an SQLite database, and the streaks they make. Safe when
-several players write at once (SQLite's own locking, with a generous busy timeout)."""
+"""The practice log: sittings in an SQLite database. Safe when several players write at once
+(SQLite's own locking, with a generous busy timeout). A log made by an earlier version is
+brought up to date in place when it is opened."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import json
 import sqlite3
 import time
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,10 +22,17 @@ CREATE TABLE IF NOT EXISTS sittings (
     started TEXT NOT NULL,      -- ISO 8601 with the local UTC offset
     session TEXT NOT NULL,      -- the session's name
     title TEXT NOT NULL,
-    seconds REAL NOT NULL,      -- time spent listening, pauses not counted
-    completed INTEGER NOT NULL  -- 1 when played to the end
+    seconds REAL NOT NULL,      -- how much was heard: pauses and skips not counted
+    completed INTEGER NOT NULL, -- 1 when played to the end, nearly all of it heard
+    chapters TEXT NOT NULL DEFAULT '[]',  -- JSON list: the chapters reached
+    length REAL                 -- how long the session lasts; NULL for an open sitting
 )
 """
+# columns an earlier log lacks, and how to add them
+_ADDED = {
+    "chapters": "ALTER TABLE sittings ADD COLUMN chapters TEXT NOT NULL DEFAULT '[]'",
+    "length": "ALTER TABLE sittings ADD COLUMN length REAL",
+}
 
 
 @dataclass(frozen=True)
@@ -31,19 +40,10 @@ class Sitting:
     started: datetime.datetime
     session: str
     title: str
-    seconds: float
+    seconds: float  # heard
     completed: bool
-
-
-@dataclass(frozen=True)
-class Practice:
-    """What `meditate history` reports."""
-
-    recent: tuple[Sitting, ...]
-    sittings: int
-    minutes: float
-    current_streak: int
-    longest_streak: int
+    chapters: tuple[str, ...] = ()  # reached, in order
+    length: float | None = None  # of the session; None for an open sitting
 
 
 def worth_logging(seconds: float, completed: bool) -> bool:
@@ -56,6 +56,7 @@ def _connect(path: Path) -> sqlite3.Connection:
         connection = sqlite3.connect(path, timeout=30.0)
         _write_ahead(connection)
         connection.execute(_SCHEMA)
+        _bring_up_to_date(connection)
     except sqlite3.DatabaseError as error:
         raise MeditateError(f"practice log {path} is unusable ({error}): move it aside") from None
     except OSError as error:
@@ -78,19 +79,29 @@ def _write_ahead(connection: sqlite3.Connection) -> None:
             time.sleep(0.05 * (attempt + 1))
 
 
+def _bring_up_to_date(connection: sqlite3.Connection) -> None:
+    columns = {row[1] for row in connection.execute("PRAGMA table_info(sittings)")}
+    for column, statement in _ADDED.items():
+        if column not in columns:
+            with contextlib.suppress(sqlite3.OperationalError):  # another player just did
+                connection.execute(statement)
+
+
 def record(path: Path, sitting: Sitting) -> None:
     connection = _connect(path)
     try:
         with connection:
             connection.execute(
-                "INSERT INTO sittings (started, session, title, seconds, completed) "
-                "VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO sittings (started, session, title, seconds, completed, chapters, "
+                "length) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (
                     sitting.started.isoformat(timespec="seconds"),
                     sitting.session,
                     sitting.title,
                     round(sitting.seconds, 1),
                     int(sitting.completed),
+                    json.dumps(list(sitting.chapters)),
+                    None if sitting.length is None else round(sitting.length, 1),
                 ),
             )
     finally:
@@ -103,47 +114,22 @@ def read(path: Path) -> list[Sitting]:
     connection = _connect(path)
     try:
         rows = connection.execute(
-            "SELECT started, session, title, seconds, completed FROM sittings ORDER BY started"
+            "SELECT started, session, title, seconds, completed, chapters, length FROM sittings "
+            "ORDER BY started"
         ).fetchall()
     except sqlite3.DatabaseError as error:
         raise MeditateError(f"practice log {path} is unusable ({error}): move it aside") from None
     finally:
         connection.close()
     return [
-        Sitting(datetime.datetime.fromisoformat(started), session, title, seconds, bool(done))
-        for started, session, title, seconds, done in rows
+        Sitting(
+            datetime.datetime.fromisoformat(started),
+            session,
+            title,
+            seconds,
+            bool(done),
+            tuple(json.loads(chapters or "[]")),
+            length,
+        )
+        for started, session, title, seconds, done, chapters, length in rows
     ]
-
-
-def streaks(days: Iterable[datetime.date], today: datetime.date) -> tuple[int, int]:
-    """(current, longest) runs of consecutive days with a sitting.
-
-    The current streak still counts when today has no sitting yet but yesterday had one.
-    """
-    unique = sorted(set(days))
-    longest = run = 0
-    previous: datetime.date | None = None
-    for day in unique:
-        run = run + 1 if previous is not None and (day - previous).days == 1 else 1
-        longest = max(longest, run)
-        previous = day
-    current = 0
-    if unique and (today - unique[-1]).days <= 1 and unique[-1] <= today:
-        current = 1
-        for earlier, later in zip(reversed(unique[:-1]), reversed(unique[1:]), strict=True):
-            if (later - earlier).days != 1:
-                break
-            current += 1
-    return current, longest
-
-
-def summarise(sittings: list[Sitting], today: datetime.date, recent: int = 10) -> Practice:
-    days = [s.started.date() for s in sittings]
-    current, longest = streaks(days, today)
-    return Practice(
-        recent=tuple(sittings[-recent:][::-1]),
-        sittings=len(sittings),
-        minutes=sum(s.seconds for s in sittings) / 60.0,
-        current_streak=current,
-        longest_streak=longest,
-    )

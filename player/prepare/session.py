@@ -24,6 +24,7 @@ from player.session.model import (
     Narration,
     Repeat,
     Session,
+    Silence,
     Step,
     step_seconds,
     weighted,
@@ -131,6 +132,14 @@ class _Preparer:
         if isinstance(step, Bell) and step.file is not None:
             file = self.measured(step.file, "bell sound")
             return dataclasses.replace(step, file=file) if file else None
+        if isinstance(step, Silence) and step.bells and step.bells.bell.file is not None:
+            ring = step.bells.bell
+            assert ring.file is not None
+            file = self.measured(ring.file, "bell sound")
+            if file is None:
+                return None
+            bells = dataclasses.replace(step.bells, bell=dataclasses.replace(ring, file=file))
+            return dataclasses.replace(step, bells=bells)
         if isinstance(step, Repeat):
             inner = self.steps(step.steps)
             return dataclasses.replace(step, steps=inner) if inner else None

@@ -21,7 +21,7 @@ from player.common.audio_format import SAMPLE_RATE
 from player.common.cache import Cache, code_version, user_cache
 from player.common.errors import MeditateError
 from player.common.programs import FFMPEG_INSTALL_HINT
-from player.session.model import Bell, FileRef, Narration, Session, flatten
+from player.session.model import Bell, FileRef, Narration, Session, Silence, flatten
 from player.session.problems import Problem
 from player.sound.decode import TRUNCATION_TOLERANCE
 
@@ -127,6 +127,8 @@ def _sound_files(session: Session) -> Iterator[tuple[FileRef, str]]:
             yield step.clip, "narration clip"
         elif isinstance(step, Bell) and step.file is not None:
             yield step.file, "bell sound"
+        elif isinstance(step, Silence) and step.bells and step.bells.bell.file is not None:
+            yield step.bells.bell.file, "bell sound"
     for bed in session.ambient:
         if bed.file is not None:
             yield bed.file, "ambient sound"

@@ -33,6 +33,9 @@ class Kind(Enum):
     VOICE = "voice settings"
     SPEED = "words per minute"
     PITCH = "0 to 99"
+    STRIKES = "1 to 9"
+    DURATION_LIST = "list of durations"
+    INTERVAL_BELLS = "interval bells"
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,9 @@ SILENCE_FIELDS: dict[str, Field] = {
     ),
     "min": Field(Kind.DURATION, "flex only: the shortest it may become.", default="0s"),
     "max": Field(Kind.DURATION, "flex only: the longest it may become.", default="no limit"),
+    "bells": Field(
+        Kind.INTERVAL_BELLS, "Soft bells rung during the silence: every: 5m, or at: [2m, 10m]."
+    ),
 }
 
 BELL_FIELDS: dict[str, Field] = {
@@ -91,6 +97,26 @@ BELL_FIELDS: dict[str, Field] = {
         Kind.BELL, "singing-bowl, bell, chime, or a sound file; rings out in full.", True
     ),
     "volume": Field(Kind.DECIBELS, "Level relative to the narration.", default="-3 dB"),
+    "strikes": Field(
+        Kind.STRIKES,
+        "How many times it is struck, 4 seconds apart; the last rings out.",
+        default="1",
+    ),
+}
+
+INTERVAL_BELL_FIELDS: dict[str, Field] = {
+    "every": Field(
+        Kind.DURATION,
+        "A bell this often through the silence (not at its start); --length keeps the spacing.",
+    ),
+    "at": Field(
+        Kind.DURATION_LIST,
+        "Bells at these times from the silence's start; --length stretches them with it.",
+    ),
+    "sound": Field(
+        Kind.BELL, "singing-bowl, bell, chime, or a sound file.", default="singing-bowl"
+    ),
+    "volume": Field(Kind.DECIBELS, "Level relative to the narration.", default="-12 dB"),
 }
 
 CHAPTER_FIELDS: dict[str, Field] = {
@@ -122,5 +148,9 @@ DEFAULT_AMBIENT_VOLUME_DB = -20.0
 DEFAULT_AMBIENT_FADE_IN = 5.0
 DEFAULT_AMBIENT_FADE_OUT = 8.0
 DEFAULT_BELL_VOLUME_DB = -3.0
+DEFAULT_INTERVAL_BELL = "singing-bowl"
+DEFAULT_INTERVAL_VOLUME_DB = -12.0
+STRIKE_SECONDS = 4.0  # between the strikes of one bell step
+MAX_STRIKES = 9
 AUDIO_SUFFIXES = (".wav", ".mp3", ".ogg", ".oga", ".flac", ".m4a", ".aac", ".opus", ".aif", ".aiff")
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")

@@ -6,11 +6,13 @@ each one and reads how long it plays, and only a prepared session can be timed.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from player.session.catalog import BELL_SECONDS, SYNTH_PREFIX
+from player.session.format import STRIKE_SECONDS
 
 
 @dataclass(frozen=True)
@@ -78,15 +80,6 @@ class Narration:
 
 
 @dataclass(frozen=True)
-class Silence:
-    seconds: float
-    flex: bool
-    min_seconds: float
-    max_seconds: float | None
-    where: Location
-
-
-@dataclass(frozen=True)
 class Bell:
     """A built-in bell (`name`) or a sound file (`file`); it rings out in full."""
 
@@ -99,12 +92,49 @@ class Bell:
     def label(self) -> str:
         return self.name if self.name else Path(self.file.written).name if self.file else "?"
 
+    strikes: int = 1  # struck this many times, STRIKE_SECONDS apart; the last rings out
+
     @property
-    def seconds(self) -> float:
+    def rings_for(self) -> float:
+        """How long one strike rings: the built-in bell's length, or its file's."""
         if self.name is not None:
             return BELL_SECONDS[self.name]
         assert self.file is not None
         return self.file.length
+
+    @property
+    def seconds(self) -> float:
+        return (self.strikes - 1) * STRIKE_SECONDS + self.rings_for
+
+
+@dataclass(frozen=True)
+class IntervalBells:
+    """Bells rung during a silence: every so often, or at given times from its start."""
+
+    bell: Bell
+    every: float | None
+    at: tuple[float, ...]
+    where: Location
+
+    def offsets(self, written: float, lasting: float) -> tuple[float, ...]:
+        """When they ring, in seconds from the start of a silence written `written` long and
+        lasting `lasting` (stretched or shrunk by --length): `every` keeps its spacing, `at`
+        stretches with the silence."""
+        if self.every is not None:
+            count = math.ceil(lasting / self.every) - 1
+            return tuple(self.every * k for k in range(1, count + 1))
+        scale = lasting / written if written else 1.0
+        return tuple(offset * scale for offset in self.at)
+
+
+@dataclass(frozen=True)
+class Silence:
+    seconds: float
+    flex: bool
+    min_seconds: float
+    max_seconds: float | None
+    where: Location
+    bells: IntervalBells | None = None
 
 
 @dataclass(frozen=True)

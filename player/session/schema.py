@@ -8,7 +8,9 @@ from player.session import catalog
 from player.session.format import (
     AMBIENT_FIELDS,
     FORMAT_VERSION,
+    INTERVAL_BELL_FIELDS,
     MAX_REPEAT,
+    MAX_STRIKES,
     SESSION_FIELDS,
     STEP_FIELDS,
     VOICE_FIELDS,
@@ -72,6 +74,13 @@ def _value_schema(field: Field) -> dict[str, Any]:
         }
     if kind is Kind.BELL:
         return {"type": "string", "minLength": 1, "examples": list(catalog.BELL_SECONDS)}
+    if kind is Kind.STRIKES:
+        return {"type": "integer", "minimum": 1, "maximum": MAX_STRIKES}
+    if kind is Kind.DURATION_LIST:
+        offset = {**_DURATION, "anyOf": [{"type": "number", "minimum": 0}, _DURATION["anyOf"][1]]}
+        return {"anyOf": [{"type": "array", "items": offset}, offset]}
+    if kind is Kind.INTERVAL_BELLS:
+        return {"$ref": "#/$defs/interval_bells"}
     if kind is Kind.STEPS:
         return {"$ref": "#/$defs/steps"}
     if kind is Kind.AMBIENT:
@@ -106,6 +115,10 @@ def session_schema() -> dict[str, Any]:
             "step": {"oneOf": [{"$ref": f"#/$defs/{kind}"} for kind in STEP_FIELDS]},
             "ambient": _object(AMBIENT_FIELDS, "An ambient bed."),
             "voice": _object(VOICE_FIELDS, "How espeak-ng speaks narration drafted from text."),
+            "interval_bells": {
+                **_object(INTERVAL_BELL_FIELDS, "Bells rung during a silence."),
+                "oneOf": [{"required": ["every"]}, {"required": ["at"]}],
+            },
             **steps,
         },
     }

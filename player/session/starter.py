@@ -55,6 +55,8 @@ steps:
     flex: true                 # stretches or shrinks with --length
     min: 20s
     max: 10m
+    bells:                     # a soft bell now and then while you sit (or at: [1m, 3m])
+      every: 5m
   - text: Gently come back. When you are ready, open your eyes.
   - bell: singing-bowl
 """

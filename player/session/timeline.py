@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import Enum
@@ -47,6 +48,7 @@ class Event:
     text: str | None
     chapter: int  # index into Timeline.chapters; -1 in a session without chapters
     where: Location
+    strikes: int = 1  # a bell struck this many times
 
     @property
     def end(self) -> int:
@@ -77,9 +79,10 @@ class BedSpan:
 class Timeline:
     session: Session
     length: int
-    events: tuple[Event, ...]
+    events: tuple[Event, ...]  # one after another: every sound and silence of the steps
     chapters: tuple[ChapterMark, ...]
     beds: tuple[BedSpan, ...]
+    rings: tuple[Event, ...] = ()  # interval bells, rung over silences, in time order
 
     @property
     def seconds(self) -> float:
@@ -104,6 +107,7 @@ def compile_timeline(session: Session, length_seconds: float | None = None) -> T
     """
     flexed = {} if length_seconds is None else flex_durations(session, length_seconds)
     placed: list[Event] = []
+    rings: list[Event] = []
     titles: list[tuple[str, int]] = []
     if _opens_before_a_chapter(session.steps):
         # what plays before the first chapter is a chapter too, so chapters tile the session
@@ -118,6 +122,8 @@ def compile_timeline(session: Session, length_seconds: float | None = None) -> T
         )
         length = seconds_to_frames(seconds)
         placed.append(_event(step, clock, length, len(titles) - 1))
+        if isinstance(step, Silence) and step.bells is not None:
+            rings.extend(_rings(step, clock, seconds, len(titles) - 1))
         clock += length
     length = clock
     chapters = tuple(
@@ -125,7 +131,27 @@ def compile_timeline(session: Session, length_seconds: float | None = None) -> T
         for i, (title, start) in enumerate(titles)
     )
     beds = tuple(_bed_span(bed, chapters, length) for bed in session.ambient)
-    return Timeline(session, length, tuple(placed), chapters, tuple(b for b in beds if b))
+    rung = tuple(_until(ring, length) for ring in rings if ring.start < length)
+    return Timeline(session, length, tuple(placed), chapters, tuple(b for b in beds if b), rung)
+
+
+def _rings(silence: Silence, start: int, seconds: float, chapter: int) -> Iterator[Event]:
+    """The interval bells of a silence placed at `start`, lasting `seconds` as stretched."""
+    assert silence.bells is not None
+    bell = silence.bells.bell
+    for offset in silence.bells.offsets(silence.seconds, seconds):
+        yield Event(
+            EventKind.BELL, start + seconds_to_frames(offset), seconds_to_frames(bell.seconds),
+            bell.file.found if bell.file else None, bell.name, bell.volume_db, 0, 0, None,
+            chapter, silence.bells.where,
+        )  # fmt: skip
+
+
+def _until(ring: Event, length: int) -> Event:
+    """A bell rung near the end of the session, cut at its end (the renderer fades it)."""
+    if ring.end <= length:
+        return ring
+    return dataclasses.replace(ring, length=length - ring.start)
 
 
 def _opens_before_a_chapter(steps: tuple[Step, ...]) -> bool:
@@ -166,8 +192,7 @@ def _event(step: Step, start: int, length: int, chapter: int) -> Event:
     if isinstance(step, Bell):
         return Event(
             EventKind.BELL, start, length, step.file.found if step.file else None, step.name,
-            step.volume_db, 0, 0, None,
-            chapter, step.where,
+            step.volume_db, 0, 0, None, chapter, step.where, step.strikes,
         )  # fmt: skip
     assert isinstance(step, Silence)
     return Event(EventKind.SILENCE, start, length, None, None, 0.0, 0, 0, None, chapter, step.where)

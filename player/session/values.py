@@ -62,6 +62,14 @@ class ValueReader(NodeReader):
             return default
         return seconds
 
+    def durations(self, node: Node) -> tuple[float, ...]:
+        """A list of durations (a single one is a list of one)."""
+        if isinstance(node, ScalarNode) and node.tag != NULL_TAG:
+            items = [node]
+        else:
+            items = self.sequence(node, "a list of durations such as [2m, 10m]")
+        return tuple(self.duration(item, 0.0) for item in items)
+
     def decibels(
         self, node: Node | None, default: float, low: float = -60.0, high: float = 12.0
     ) -> float:

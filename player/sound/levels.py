@@ -70,7 +70,7 @@ def mix_gate_lufs(
 
     energy = 0.0
     sounding: list[tuple[int, int]] = []
-    for event in timeline.events:
+    for event in (*timeline.events, *timeline.rings):
         if event.kind is EventKind.NARRATION:
             spread = NARRATION_SPREAD_DB
         elif event.kind is EventKind.BELL and bells:
@@ -93,16 +93,24 @@ def mix_gate_lufs(
     return -0.691 + 10.0 * math.log10(mean) + _RELATIVE_GATE_LU
 
 
-def level_offset_db(timeline: Timeline, *, bells: bool = True) -> float:
+def level_offset_db(
+    timeline: Timeline,
+    *,
+    bells: bool = True,
+    ambient: bool = True,
+    ambient_offset_db: float = 0.0,
+) -> float:
     """How much to raise every source so the whole measures on target, not just the voice.
 
     Each source is levelled to its own target (the voice to the target, a bell 3 dB under
-    it, and so on), and the blocks that pass the gate are a mix of them: softer sources pull
-    the whole under target by their share of those blocks. Raising everything by the same
+    it, a bed far under it), and the blocks that pass the gate are a mix of them: softer
+    sources pull the whole under target by their share of those blocks. A bed counts where
+    it plays alone above the gate, as in a timer's sitting. Raising everything by the same
     amount keeps every relation, and the gate moves with it.
     """
     weight = power = 0.0
-    for event in timeline.events:
+    sounding: list[tuple[int, int]] = []
+    for event in (*timeline.events, *timeline.rings):
         if event.kind is EventKind.NARRATION:
             share = NARRATION_GATED_SHARE
         elif event.kind is EventKind.BELL and bells:
@@ -112,9 +120,27 @@ def level_offset_db(timeline: Timeline, *, bells: bool = True) -> float:
         blocks = share * event.length
         weight += blocks
         power += blocks * 10.0 ** (event.gain_db / 10.0)
+        sounding.append((event.start, event.end))
+    if ambient:
+        gate = mix_gate_lufs(
+            timeline, 0.0, bells=bells, ambient=ambient, ambient_offset_db=ambient_offset_db
+        )
+        for span in timeline.beds:
+            level = span.gain_db + ambient_offset_db
+            if level <= gate:  # under the gate where it plays alone: it does not count
+                continue
+            alone = (span.end - span.start) - _covered(sounding, span.start, span.end)
+            weight += alone
+            power += alone * 10.0 ** (level / 10.0)
     if not weight:
         return 0.0
     return -10.0 * math.log10(power / weight)
+
+
+def _covered(spans: list[tuple[int, int]], start: int, end: int) -> int:
+    """Frames of [start, end) that some span covers."""
+    clipped = [(max(a, start), min(b, end)) for a, b in spans if a < end and b > start]
+    return _union_length(clipped)
 
 
 def source_gain_db(

@@ -29,6 +29,7 @@ from player.sound.sources import (
     bell_sound,
     clip_sound,
     file_bed,
+    struck,
     synth_bed,
 )
 
@@ -68,6 +69,9 @@ class Renderer:
             if e.kind is EventKind.NARRATION or (e.kind is EventKind.BELL and self.options.bells)
         ]
         self._starts = [e.start for e in self._events]
+        self._rings = list(timeline.rings) if self.options.bells else []
+        self._ring_starts = [ring.start for ring in self._rings]
+        self._ring_reach = max((ring.length for ring in self._rings), default=0)
         self._speech = _merged_spans(
             [(e.start, e.end) for e in timeline.events if e.kind is EventKind.NARRATION],
             DUCK_BRIDGE,
@@ -81,7 +85,12 @@ class Renderer:
         self._premixed: OrderedDict[int, tuple[np.ndarray, float]] = OrderedDict()
         self._gains: dict[tuple[object, float], float] = {}
         # every source is levelled to this, plus its own offset (see levels.py)
-        self.target = self.options.loudness + level_offset_db(timeline, bells=self.options.bells)
+        self.target = self.options.loudness + level_offset_db(
+            timeline,
+            bells=self.options.bells,
+            ambient=self.options.ambient,
+            ambient_offset_db=self.options.ambient_offset_db,
+        )
         self.gate = mix_gate_lufs(
             timeline,
             self.target,
@@ -152,6 +161,12 @@ class Renderer:
                 break
             if event.end > start:
                 self._add_event(mix, start, end, event)
+        first = bisect.bisect_left(self._ring_starts, start - self._ring_reach)
+        for ring in self._rings[first:]:
+            if ring.start >= end:
+                break
+            if ring.end > start:
+                self._add_event(mix, start, end, ring)
         for index, span in enumerate(self._beds):
             if span.start < end and span.end > start:
                 self._add_bed(mix, start, end, index, span)
@@ -224,18 +239,22 @@ class Renderer:
     # -- sources
 
     def _event_sound(self, event: Event) -> Sound:
+        strikes = event.strikes
         if event.bell is not None:
             name = event.bell
-            return self._sounds.get(("bell", name), lambda: bell_sound(name))
+            return self._sounds.get(("bell", name, strikes), lambda: bell_sound(name, strikes))
         clip = event.clip
         assert clip is not None
         kind = "narration clip" if event.kind is EventKind.NARRATION else "bell"
         what = f"{event.where}: {kind}"
-        return self._sounds.get(("clip", clip), lambda: clip_sound(clip, what, event.length))
+        if strikes == 1:
+            return self._sounds.get(("clip", clip), lambda: clip_sound(clip, what, event.length))
+        whole = self._sounds.get(("clip", clip), lambda: clip_sound(clip, what, None))
+        return self._sounds.get(("clip", clip, strikes), lambda: struck(whole, strikes))
 
     def _event_gain_db(self, event: Event, sound: Sound) -> float:
         """The gain that levels this event's sound (see levels.py), worked out once a sound."""
-        key = (event.clip or event.bell, event.gain_db)
+        key = (event.clip or event.bell, event.gain_db, event.strikes)
         if key not in self._gains:
             target = self.target + event.gain_db
             gain = source_gain_db(sound.samples, target, self.gate, self.limiter)

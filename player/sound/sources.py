@@ -17,6 +17,7 @@ import numpy as np
 from player.common.audio_format import SAMPLE_RATE
 from player.common.cache import Cache, code_version, key_of, user_cache
 from player.common.errors import MeditateError
+from player.session.format import STRIKE_SECONDS
 from player.session.model import AmbientBed, Location
 from player.sound.decode import decode, decode_complete
 from player.sound.loudness import integrated_lufs
@@ -76,16 +77,28 @@ def decode_at(path: Path, what: str, header_seconds: float | None = None) -> np.
         raise MeditateError(f"{what}: {error}") from None
 
 
-def clip_sound(path: Path, what: str, slot: int) -> Sound:
-    """A narration clip or bell file, checked against the `slot` (frames) its header promised."""
-    return Sound(decode_at(path, what, slot / SAMPLE_RATE))
+def clip_sound(path: Path, what: str, slot: int | None) -> Sound:
+    """A narration clip or bell file, checked against the `slot` (frames) its header promised
+    when one is given."""
+    return Sound(decode_at(path, what, None if slot is None else slot / SAMPLE_RATE))
 
 
-def bell_sound(name: str, cache: Cache | None = None) -> Sound:
-    """A built-in bell, kept in the cache once made."""
+def struck(sound: Sound, strikes: int) -> Sound:
+    """A bell struck `strikes` times, STRIKE_SECONDS apart, each ringing on under the next."""
+    spacing = round(STRIKE_SECONDS * SAMPLE_RATE)
+    one = sound.samples
+    out = np.zeros(((strikes - 1) * spacing + len(one), one.shape[1]), dtype=np.float32)
+    for strike in range(strikes):
+        out[strike * spacing : strike * spacing + len(one)] += one
+    return Sound(out)
+
+
+def bell_sound(name: str, strikes: int = 1, cache: Cache | None = None) -> Sound:
+    """A built-in bell, struck `strikes` times; kept in the cache once made."""
     cache = cache or user_cache()
     version = code_version("player.sound.bells", "player.sound.noise")
-    return Sound(_stored_bell(name, version, cache))
+    bell = Sound(_stored_bell(name, version, cache))
+    return bell if strikes == 1 else struck(bell, strikes)
 
 
 def _stored_bell(name: str, version: str, cache: Cache) -> np.ndarray:
