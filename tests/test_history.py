@@ -151,3 +151,63 @@ def test_two_players_logging_at_once_both_land_and_the_log_stays_sound(tmp_path)
     connection = sqlite3.connect(history_path())
     assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     connection.close()
+
+
+def old_log(path: Path) -> None:
+    """A log as the first version wrote it: no chapters, no length."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    connection = sqlite3.connect(path)
+    connection.execute(
+        "CREATE TABLE sittings (id INTEGER PRIMARY KEY, started TEXT NOT NULL, session TEXT "
+        "NOT NULL, title TEXT NOT NULL, seconds REAL NOT NULL, completed INTEGER NOT NULL)"
+    )
+    connection.execute(
+        "INSERT INTO sittings (started, session, title, seconds, completed) VALUES "
+        "('2026-10-01T07:00:00+00:00', 'grounding', 'Grounding', 600.0, 1)"
+    )
+    connection.commit()
+    connection.close()
+
+
+def test_a_log_from_an_earlier_version_is_read_and_added_to() -> None:
+    log = history_path()
+    old_log(log)
+    record(log, Sitting(at("2026-11-02T07:00"), "timer", "Timer 20:00", 1200.0, True,
+                        ("Bell 1", "Bell 2"), 1230.0))  # fmt: skip
+    first, second = read(log)
+    assert (first.session, first.chapters, first.length) == ("grounding", (), None)
+    assert (second.chapters, second.length) == (("Bell 1", "Bell 2"), 1230.0)
+
+
+def test_csv_exports_every_sitting_and_since_keeps_the_later_ones(monkeypatch) -> None:
+    log = history_path()
+    record(log, Sitting(at("2026-10-30T07:00"), "grounding", "Grounding in the Present Moment",
+                        600.0, True, ("Opening", "Arriving"), 600.3))  # fmt: skip
+    record(log, Sitting(at("2026-11-02T07:00"), "three-breaths", "Three Breaths", 70.0, False,
+                        ("Opening",), 88.1))  # fmt: skip
+    out = CliRunner().invoke(main, ["history", "--csv"]).output
+    rows = out.splitlines()
+    assert rows[0] == "started,session,title,minutes,completed,chapters,session_minutes"
+    assert rows[1].startswith("2026-10-30T07:00:00") and rows[1].endswith(
+        ",grounding,Grounding in the Present Moment,10.0,yes,Opening; Arriving,10.0"
+    )
+    assert len(rows) == 3
+    later = CliRunner().invoke(main, ["history", "--csv", "--since", "2026-11-01"]).output
+    assert [row.split(",")[1] for row in later.splitlines()[1:]] == ["three-breaths"]
+    bad = CliRunner().invoke(main, ["history", "--since", "yesterday"])
+    assert bad.exit_code == 2 and "expected a day such as 2026-11-01" in bad.output
+
+
+def test_the_calendar_shades_each_day_by_minutes_and_reads_without_colour(monkeypatch) -> None:
+    log = history_path()
+    for day, minutes in [("2026-11-23", 5), ("2026-11-24", 15), ("2026-11-25", 45)]:
+        record(log, Sitting(at(f"{day}T07:00"), "g", "G", minutes * 60.0, True))
+    monkeypatch.setenv("MEDITATE_NOW", "2026-11-26T09:00")  # a Thursday
+    from player.practice.calendar import calendar_lines
+
+    lines = calendar_lines(read(log), datetime.date(2026, 11, 26), weeks=4, unicode=False)
+    columns = [line.ljust(4 + 2 * 4)[4::2] for line in lines[1:8]]  # a character a week
+    assert [row[-1] for row in columns] == ["-", "+", "#", ".", " ", " ", " "]  # Mon..Sun
+    assert lines[-1].strip().startswith(". none  - under 10  + 10-19  * 20-39  # 40+")
+    shown = CliRunner().invoke(main, ["history", "--calendar", "--weeks", "4"]).output
+    assert "Mon" in shown and "minutes a day" in shown

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from player.common.audio_format import SAMPLE_RATE
@@ -135,3 +136,27 @@ def test_it_finishes_when_the_sound_has_played_out(player) -> None:
     assert not player.finished()
     player.clock.advance(0.2)
     assert player.finished()
+
+
+def test_stopping_fades_the_sound_out_instead_of_cutting_it(write_session, make_wav, tmp_path):
+    make_wav(tmp_path / "tone.wav", 10.0, amplitude=0.5)
+    timeline = compile_timeline(
+        load_prepared(write_session("title: T\nsteps:\n  - narration: tone.wav\n"))
+    )
+    clock = FakeClock()
+    buffer = PcmBuffer(Renderer(timeline, RenderOptions(ambient=False)))
+    player = Player(timeline, buffer, RecordingDevice(clock, timeline.length), clock=clock)
+    player.start(0)
+    clock.advance(2.0)
+    buffer.render_range(0, 4 * SAMPLE_RATE)  # what the render thread may not have reached
+    before = np.frombuffer(buffer.memory, "<i2").reshape(-1, 2).copy()
+    silent = player.fade_out(1.0)
+    after = np.frombuffer(buffer.memory, "<i2").reshape(-1, 2)
+    begin = round(2.25 * SAMPLE_RATE)  # just ahead of what the device may have read
+    assert silent == begin + SAMPLE_RATE
+    assert np.array_equal(after[:begin], before[:begin])  # what was heard is not touched
+    quarters = [np.abs(after[begin + q * 11025 : begin + (q + 1) * 11025]).max() for q in range(4)]
+    assert quarters == sorted(quarters, reverse=True) and quarters[0] > 4 * quarters[3]
+    assert not after[silent : silent + SAMPLE_RATE].any()
+    player.stop()
+    buffer.close()

@@ -243,3 +243,18 @@ def test_options_drop_ambient_or_bells_without_moving_anything(write_session, tm
     tail = slice(7 * SAMPLE_RATE, 7 * SAMPLE_RATE + SAMPLE_RATE // 2)
     bed_only = rms_db(full[tail])
     assert bed_only - rms_db(softer[tail]) == pytest.approx(10, abs=0.5)
+
+
+def test_a_bed_joined_part_way_fades_in_rather_than_starting_at_full_level(write_session):
+    path = write_session(
+        "title: T\nambient:\n  - sound: synth:pink-noise\n    volume: -10 dB\n"
+        "steps:\n  - silence: 1m\n"
+    )
+    timeline = compile_timeline(load_prepared(path))
+    start = 30 * SAMPLE_RATE
+    joined = Renderer(timeline, RenderOptions(start=start)).pcm(start, start + 3 * SAMPLE_RATE)
+    whole = Renderer(timeline).pcm(start, start + 3 * SAMPLE_RATE)
+    first = rms_db(joined[:2205].astype(np.float64))  # the first 50 ms
+    assert first < rms_db(whole[:2205].astype(np.float64)) - 20
+    tail = slice(2 * SAMPLE_RATE + 100, 3 * SAMPLE_RATE)
+    assert np.array_equal(joined[tail], whole[tail])  # after two seconds, the bed as it is

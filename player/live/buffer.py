@@ -13,6 +13,8 @@ import os
 import sys
 import threading
 
+import numpy as np
+
 from player.common.audio_format import FRAME_BYTES, SAMPLE_RATE
 from player.common.errors import MeditateError
 from player.sound.render import BLOCK, Renderer
@@ -90,6 +92,21 @@ class PcmBuffer:
         while index < self.blocks and self.ready[index]:
             index += 1
         return min(index * BLOCK, self.length)
+
+    def fade(self, begin: int, end: int, silent: int) -> None:
+        """Fade the rendered sound out over frames [begin, end), silence it on to `silent`.
+
+        Used when the listener stops: the device is still reading ahead of `begin`."""
+        end, silent = min(end, self.length), min(silent, self.length)
+        if end <= begin:
+            return
+        self.render_range(begin, silent)
+        with self.lock:
+            pcm = np.frombuffer(self.memory, dtype="<i2").reshape(-1, 2)
+            ramp = np.cos(np.linspace(0.0, np.pi / 2, end - begin)) ** 2
+            faded = pcm[begin:end].astype(np.float64) * ramp[:, None]
+            pcm[begin:end] = np.rint(faded).astype(np.int16)
+            pcm[end:silent] = 0
 
     def release_before(self, frame: int) -> None:
         """Give the memory of blocks wholly before `frame` back to the kernel.

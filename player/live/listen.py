@@ -14,6 +14,7 @@ from player.live.screen import Moment, chapter_line, live_lines
 from player.live.terminal import Key, LiveArea, cbreak, is_terminal, read_keys, supports_unicode
 
 TICK_SECONDS = 0.1
+QUIT_FADE_SECONDS = 1.5
 COMPLETE_SHARE = 0.9  # of the session from where it began: skipping through is not completing
 
 
@@ -45,6 +46,7 @@ def listen(
     live = is_terminal(out)
     unicode = supports_unicode(out)
     quit_pressed = interrupted = False
+    stopped_at: int | None = None
     last_chapter: int | None = None
     keys_mode = cbreak(keys_fd) if keys_fd is not None else contextlib.nullcontext()
     area = LiveArea(out) if live else None
@@ -64,6 +66,8 @@ def listen(
                     elif key is Key.BACK:
                         player.previous_chapter()
                 if quit_pressed:
+                    stopped_at = player.position()
+                    _fade_away(player, keys_fd)
                     break
                 player.keep_up()
                 position = player.position()
@@ -86,7 +90,7 @@ def listen(
         except KeyboardInterrupt:
             interrupted = True
         finally:
-            position = player.position()
+            position = player.position() if stopped_at is None else stopped_at
             player.stop()
     reached_end = not (quit_pressed or interrupted)
     if reached_end:
@@ -102,6 +106,15 @@ def listen(
     return Listening(
         completed, reached_end, quit_pressed, interrupted, position, heard / SAMPLE_RATE, chapters
     )
+
+
+def _fade_away(player: Player, keys_fd: int | None) -> None:
+    """On q the sound fades out, beds and all, rather than stopping dead; q again is at once."""
+    silent = player.fade_out(QUIT_FADE_SECONDS)
+    while player.position() < silent and not player.finished():
+        keys = read_keys(keys_fd, TICK_SECONDS) if keys_fd is not None else _idle()
+        if Key.QUIT in keys:
+            return
 
 
 def _idle() -> list[Key]:

@@ -22,6 +22,7 @@ AHEAD_SECONDS = 20.0  # how far the renderer works ahead of the play cursor
 # the device has not yet played far from anything released.
 BEHIND_SECONDS = 60.0
 BACK_TO_START_SECONDS = 3.0
+FADE_LEAD_SECONDS = 0.25  # what the device may already have read when a fade is asked for
 
 
 @dataclass
@@ -142,6 +143,17 @@ class Player:
             self.seek(self.timeline.chapters[index - 1].start)
         else:
             self.seek(0)
+
+    def fade_out(self, seconds: float) -> int:
+        """Soften what plays to silence over `seconds`, starting just ahead of the sound (the
+        device reads a little ahead); returns the frame by which it is silent."""
+        here = self.position()
+        if self.paused or self.state.sound is None or here >= self.length:
+            return here
+        begin = min(here + round(FADE_LEAD_SECONDS * SAMPLE_RATE), self.length)
+        end = min(begin + round(seconds * SAMPLE_RATE), self.length)
+        self.buffer.fade(begin, end, end + SAMPLE_RATE)
+        return end
 
     def stop(self) -> None:
         """Silence at once and stop rendering."""

@@ -6,6 +6,7 @@ loop, and logs the sitting in the practice log.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -60,7 +61,7 @@ class LiveSession:
         """Play from frame `start` until the end, `q` or Ctrl-C; `started` is called once the
         device plays. Raises NoAudioDevice."""
         device = self.device or default_device()
-        buffer = PcmBuffer(Renderer(self.timeline, self.options))
+        buffer = PcmBuffer(Renderer(self.timeline, dataclasses.replace(self.options, start=start)))
         player = Player(self.timeline, buffer, device, preroll=preroll_frames(self.timeline.length))
         began = now()
         try:

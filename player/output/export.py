@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -66,7 +67,7 @@ def export(
     """
     settings = settings or FileSettings()
     fmt = format_for(target)
-    renderer = Renderer(timeline, options)
+    renderer = Renderer(timeline, dataclasses.replace(options or RenderOptions(), start=start))
     tags = track_tags(timeline, start)
     metadata = riff_info(tags) if fmt == "wav" else None
     with atomic_output(target, force=force) as partial:

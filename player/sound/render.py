@@ -37,6 +37,7 @@ BLOCK = 16384  # frames rendered at a time
 DUCK_ATTACK = round(0.8 * SAMPLE_RATE)  # the bed is down by the time the voice starts
 DUCK_RELEASE = round(1.5 * SAMPLE_RATE)
 DUCK_BRIDGE = round(3.0 * SAMPLE_RATE)  # shorter pauses in speech keep the bed down
+JOIN_FADE = round(2.0 * SAMPLE_RATE)  # a bed joined part-way (--from) fades in this long
 TRUNCATION_FADE = 64  # a clip longer than its slot is faded this fast rather than cut
 _CLIP_CACHE_BYTES = 256 * 1024 * 1024
 
@@ -47,6 +48,7 @@ class RenderOptions:
     ambient: bool = True
     ambient_offset_db: float = 0.0
     bells: bool = True
+    start: int = 0  # the frame this rendering begins at: beds already playing fade in there
 
 
 def raised_cosine(position: np.ndarray) -> np.ndarray:
@@ -206,6 +208,9 @@ class Renderer:
         envelope = np.where(inside, self._bed_gains[index], 0.0).astype(np.float32)
         if span.fade_in:
             envelope *= raised_cosine((positions - span.start) / span.fade_in)
+        begin = self.options.start
+        if span.start < begin < span.end:  # joined part-way: never at full level at once
+            envelope *= raised_cosine((positions - begin) / JOIN_FADE)
         if span.fade_out:
             envelope *= raised_cosine((span.end - positions) / span.fade_out)
         if span.duck_db:
