@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from pathlib import Path, PurePath
+from pathlib import Path
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from player.session import catalog
+from player.session.bells_reader import BellReader
 from player.session.format import (
     AMBIENT_FIELDS,
     AUDIO_SUFFIXES,
@@ -20,11 +21,8 @@ from player.session.format import (
     DEFAULT_AMBIENT_FADE_OUT,
     DEFAULT_AMBIENT_VOLUME_DB,
     DEFAULT_BELL_VOLUME_DB,
-    DEFAULT_INTERVAL_BELL,
-    DEFAULT_INTERVAL_VOLUME_DB,
     FORMAT_VERSION,
     IMAGE_SUFFIXES,
-    INTERVAL_BELL_FIELDS,
     MAX_EXPANDED_STEPS,
     MAX_REPEAT,
     MAX_STRIKES,
@@ -34,10 +32,8 @@ from player.session.format import (
 )
 from player.session.model import (
     AmbientBed,
-    Bell,
     Chapter,
     FileRef,
-    IntervalBells,
     Location,
     Narration,
     Repeat,
@@ -49,8 +45,6 @@ from player.session.model import (
     weighted,
 )
 from player.session.problems import Problem, SessionError, did_you_mean, sorted_problems
-from player.session.units import format_duration
-from player.session.values import ValueReader
 from player.session.yaml_source import OutOfBudget, compose, describe, is_null
 
 _MAX_DEPTH = 64
@@ -76,7 +70,7 @@ def load_session(path: Path) -> Session:
     return session
 
 
-class _SessionReader(ValueReader):
+class _SessionReader(BellReader):
     """Walks the node tree once, building the model and collecting every problem."""
 
     def __init__(self, path: Path) -> None:
@@ -232,70 +226,10 @@ class _SessionReader(ValueReader):
         )
         return Silence(seconds, flex, low, high, self.at(node), bells)
 
-    def interval_bells(self, node: Node, silence: float, longest: float) -> IntervalBells | None:
-        """Bells over a silence written `silence` long, which may stretch to `longest`."""
-        fields = self.mapping(node, INTERVAL_BELL_FIELDS, "bells: every: 5m, or at: [2m, 10m]")
-        if fields is None:
-            return None
-        if ("every" in fields) == ("at" in fields):
-            self.fail(node, "bells need either every: (such as 5m) or at: (a list of times)")
-            return None
-        every, at = None, ()
-        if "every" in fields:
-            every = self.duration(fields["every"], 0.0, allow_zero=False)
-            if every and every >= longest:
-                self.fail(
-                    fields["every"],
-                    f"every {format_duration(every)} never rings in a silence of "
-                    f"{format_duration(longest)}: choose less, or at: [times]",
-                )
-                return None
-            if not every:
-                return None
-        else:
-            at = self.durations(fields["at"])
-            late = [offset for offset in at if offset >= silence]
-            if late:
-                self.fail(
-                    fields["at"],
-                    f"at {format_duration(late[0])} is past the end of this "
-                    f"{format_duration(silence)} silence",
-                )
-                return None
-            if list(at) != sorted(set(at)):
-                self.fail(fields["at"], "the times of at: must rise, each once, as in [2m, 10m]")
-                return None
-        volume = self.decibels(fields.get("volume"), DEFAULT_INTERVAL_VOLUME_DB)
-        sound = fields.get("sound")
-        bell = (
-            self.bell_sound(sound, volume, self.at(sound))
-            if sound is not None
-            else Bell(DEFAULT_INTERVAL_BELL, None, volume, self.at(node))
-        )
-        return IntervalBells(bell, every, at, self.at(node)) if bell else None
-
     def _bell(self, node: Node, fields: dict[str, Node], depth: int) -> Step | None:
         volume = self.decibels(fields.get("volume"), DEFAULT_BELL_VOLUME_DB)
         strikes = self.whole_number(fields.get("strikes"), 1, MAX_STRIKES, 1)
         return self.bell_sound(fields["bell"], volume, self.at(node), strikes)
-
-    def bell_sound(
-        self, node: Node, volume: float, where: Location, strikes: int = 1
-    ) -> Bell | None:
-        """A built-in bell or a sound file, named by `node`."""
-        raw = self.text(node)
-        if raw is None:
-            return None
-        if raw in catalog.BELL_SECONDS:
-            return Bell(raw, None, volume, where, strikes)
-        if PurePath(raw).suffix.lower() not in AUDIO_SUFFIXES:
-            self.fail(
-                node,
-                f"unknown bell '{raw}'{did_you_mean(raw, catalog.BELL_SECONDS)} "
-                f"(built-in bells: {', '.join(catalog.BELL_SECONDS)}; or give an audio file)",
-            )
-            return None
-        return Bell(None, FileRef(raw, self.at(node)), volume, where, strikes)
 
     def _chapter(self, node: Node, fields: dict[str, Node], depth: int) -> Step | None:
         title = self.text(fields["chapter"])

@@ -111,10 +111,18 @@ def _bell(name: str) -> np.ndarray:
     for partial in model.partials:
         freq = partial.ratio * model.fundamental_hz
         envelope = partial.amplitude * mallet * np.exp(-t / partial.decay_s)
-        out += _panned(envelope * np.sin(2 * np.pi * freq * t), partial.pan)
+        wave = envelope * np.sin(2 * np.pi * freq * t)
+        left, right = _pan_gains(partial.pan)
         if partial.twin_amplitude:
-            twin = np.sin(2 * np.pi * (freq + partial.beat_hz) * t)
-            out += _panned(partial.twin_amplitude * envelope * twin, -partial.pan)
+            twin = (
+                partial.twin_amplitude * envelope * np.sin(2 * np.pi * (freq + partial.beat_hz) * t)
+            )
+            twin_left, twin_right = _pan_gains(-partial.pan)
+            out[0] += left * wave + twin_left * twin
+            out[1] += right * wave + twin_right * twin
+        else:
+            out[0] += left * wave
+            out[1] += right * wave
     strike = _strike(model, frames)
     out[:, : strike.shape[1]] += strike
     fade = round(_BELL_FADE_SECONDS * SAMPLE_RATE)
@@ -125,9 +133,10 @@ def _bell(name: str) -> np.ndarray:
     return bell
 
 
-def _panned(mono: np.ndarray, pan: float) -> np.ndarray:
+def _pan_gains(pan: float) -> tuple[float, float]:
+    """Left and right gains of a constant-power pan, -1 (left) to 1 (right)."""
     angle = (pan + 1) * np.pi / 4
-    return np.stack((mono * math.cos(angle), mono * math.sin(angle))) * math.sqrt(2)
+    return math.cos(angle) * math.sqrt(2), math.sin(angle) * math.sqrt(2)
 
 
 def _strike(model: BellModel, frames: int) -> np.ndarray:
