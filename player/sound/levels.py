@@ -29,10 +29,11 @@ import numpy as np
 from player.common.audio_format import SAMPLE_RATE
 from player.session.timeline import EventKind, Timeline
 from player.sound.loudness import (
-    block_powers,
     gain_for_gated_target,
     gated_lufs,
     gated_mean_lufs,
+    k_weighted,
+    weighted_block_powers,
 )
 from player.sound.mastering import Limiter
 
@@ -150,18 +151,21 @@ def source_gain_db(
     after the limiter has done what it will do to them; None when nothing is loud enough to
     measure (the source then keeps its own level)."""
     padded = _surrounded(samples)
-    powers = block_powers(padded)
+    weighted = k_weighted(padded)
+    powers = weighted_block_powers(weighted)
     if gated_lufs(powers) is None:  # below BS.1770's absolute gate: not to be raised to speech
         return None
     gain = gain_for_gated_target(powers, gate_lufs, target_lufs)
     if gain is None:
         return None
     for _ in range(_COMPENSATION_ROUNDS):
-        scaled = padded * np.float32(10.0 ** (gain / 20.0))
-        limited = limiter.gain(scaled)
+        scale = np.float32(10.0 ** (gain / 20.0))
+        limited = limiter.gain(padded * scale)
         if limited is None:
             break
-        achieved = gated_mean_lufs(block_powers(scaled * limited[:, None]), gate_lufs)
+        # the limiter's gain moves slowly next to the K-weighting filter's memory, so the
+        # limited signal's K-weighting is the K-weighted signal times that gain
+        achieved = gated_mean_lufs(weighted_block_powers(weighted * (scale * limited)), gate_lufs)
         shortfall = target_lufs - achieved if achieved is not None else 0.0
         if shortfall <= _COMPENSATION_TOLERANCE_LU:
             break

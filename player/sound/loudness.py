@@ -88,13 +88,22 @@ def _k_weighted(channels: np.ndarray, rate: int) -> np.ndarray:
 
 def block_powers(frames: np.ndarray, rate: int = SAMPLE_RATE) -> np.ndarray:
     """Channel-summed mean square of the K-weighted signal in 400 ms blocks, 100 ms apart."""
+    return weighted_block_powers(k_weighted(frames, rate), rate)
+
+
+def k_weighted(frames: np.ndarray, rate: int = SAMPLE_RATE) -> np.ndarray:
+    """Float frames (n, channels) through the K-weighting filter, shaped (channels, n)."""
+    return _k_weighted(np.atleast_2d(frames.T).astype(np.float64), rate)
+
+
+def weighted_block_powers(weighted: np.ndarray, rate: int = SAMPLE_RATE) -> np.ndarray:
+    """`block_powers` of a signal already K-weighted, shaped (channels, n)."""
     block = round(_BLOCK_SECONDS * rate)
     hop = round(_HOP_SECONDS * rate)
-    count = (len(frames) - block) // hop + 1
+    count = (weighted.shape[-1] - block) // hop + 1
     if count < 1:
         return np.zeros(0)
     starts = np.arange(count) * hop
-    weighted = _k_weighted(np.atleast_2d(frames.T).astype(np.float64), rate)
     energy = np.concatenate([[0.0], np.cumsum(np.sum(weighted * weighted, axis=0))])
     return (energy[starts + block] - energy[starts]) / block
 

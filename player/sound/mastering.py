@@ -77,7 +77,8 @@ _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
 _MIX2 = np.uint64(0x94D049BB133111EB)
 _SEED = np.uint64(0x6D656469746174)  # "meditat"
-_TO_UNIT = 1.0 / float(1 << 53)
+_TO_UNIT = 1.0 / float(1 << 32)
+_LOW = np.uint64(0xFFFFFFFF)
 
 
 def _splitmix(counter: np.ndarray) -> np.ndarray:
@@ -89,11 +90,12 @@ def _splitmix(counter: np.ndarray) -> np.ndarray:
 
 
 def tpdf(start: int, frames: int, channels: int = 2) -> np.ndarray:
-    """Triangular dither of ±1 LSB for frames [start, start + frames), keyed by position."""
+    """Triangular dither of ±1 LSB for frames [start, start + frames), keyed by position: the
+    difference of two uniform values, the two halves of one hash of the sample's index."""
     base = np.arange(start, start + frames, dtype=np.uint64)[:, None] * np.uint64(channels)
-    index = (base + np.arange(channels, dtype=np.uint64)[None, :]) * np.uint64(2)
-    first = (_splitmix(index) >> np.uint64(11)).astype(np.float64) * _TO_UNIT
-    second = (_splitmix(index + np.uint64(1)) >> np.uint64(11)).astype(np.float64) * _TO_UNIT
+    bits = _splitmix(base + np.arange(channels, dtype=np.uint64)[None, :])
+    first = (bits >> np.uint64(32)).astype(np.float64) * _TO_UNIT
+    second = (bits & _LOW).astype(np.float64) * _TO_UNIT
     return (first - second).astype(np.float32)
 
 

@@ -52,9 +52,13 @@ class RenderOptions:
 
 
 def raised_cosine(position: np.ndarray) -> np.ndarray:
-    """0 at position 0, 1 at position 1, smooth at both ends."""
+    """0 at position 0, 1 at position 1, smooth at both ends (a cosine only where it ramps)."""
     clipped = np.clip(position, 0.0, 1.0)
-    return (0.5 - 0.5 * np.cos(np.pi * clipped)).astype(np.float32)
+    out = clipped.astype(np.float32)
+    ramp = (clipped > 0.0) & (clipped < 1.0)
+    if ramp.any():
+        out[ramp] = 0.5 - 0.5 * np.cos(np.pi * clipped[ramp])
+    return out
 
 
 class Renderer:
