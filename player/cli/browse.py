@@ -30,7 +30,7 @@ def list_command(as_json: bool, wide: bool) -> None:
       meditate list
       meditate list --json
     """
-    from player.cli.report import list_table, summarise
+    from player.cli.listing import list_table, summarise
     from player.session.library import discover, search_folders
 
     summaries = summarise(discover())
@@ -45,7 +45,7 @@ def list_command(as_json: bool, wide: bool) -> None:
     click.echo(table)
     if left_out:
         click.echo(f"({', '.join(left_out).lower()} left out to fit: meditate list --wide)")
-    broken = [s.entry.name for s in summaries if s.timeline is None]
+    broken = [s.entry.name for s in summaries if not s.facts.valid]
     if broken:
         click.echo(f"\n{len(broken)} with errors; see: meditate check {' '.join(broken)}")
 

@@ -14,7 +14,6 @@ from player.cli.choices import SoundChoice, sound_options
 from player.cli.exits import EXIT_INTERRUPTED, EXIT_USER_ERROR
 from player.cli.params import BITRATE, SESSION, DecibelsParam
 from player.common.errors import MeditateError
-from player.common.files import missing_folder
 
 if TYPE_CHECKING:
     from player.output.export import FileSettings
@@ -195,6 +194,8 @@ def _export_all(
     from player.session.library import discover
 
     if not directory.is_dir():
+        from player.common.files import missing_folder
+
         raise MeditateError(missing_folder(directory))
     entries = [(entry.name, entry.path) for entry in discover()]
     items, problems = batch.plan(entries, directory, f".{fmt}", force=writing.force, length=length)

@@ -4,106 +4,15 @@ from __future__ import annotations
 
 import shutil
 import textwrap
-from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from player.cli.table import Column, render
+from player.cli.listing import range_json
 from player.common.audio_format import SAMPLE_RATE
-from player.prepare.session import load_prepared
-from player.session.flex import LengthRange, length_range
-from player.session.library import Entry
+from player.session.flex import length_range
 from player.session.model import Bell, Chapter, Narration, Repeat, Session, Silence, Step, flatten
-from player.session.problems import SessionError
-from player.session.timeline import Timeline, compile_timeline
+from player.session.timeline import Timeline
 from player.session.units import format_clock, format_duration
-
-
-@dataclass(frozen=True)
-class Summary:
-    """One row of `meditate list`: a session that loaded, or the first of its problems."""
-
-    entry: Entry
-    timeline: Timeline | None
-    problem: str | None
-
-    def as_json(self) -> dict[str, Any]:
-        base: dict[str, Any] = {
-            "name": self.entry.name,
-            "path": str(self.entry.path),
-            "origin": self.entry.origin.value,
-            "valid": self.timeline is not None,
-        }
-        if self.timeline is None:
-            return {**base, "error": self.problem}
-        session = self.timeline.session
-        return {
-            **base,
-            "title": session.title,
-            "description": session.description,
-            "duration": round(self.timeline.seconds, 3),
-            "range": _range_json(length_range(session)),
-            "chapters": len(self.timeline.chapters),
-            "tags": list(session.tags),
-        }
-
-
-def _range_json(span: LengthRange) -> dict[str, float | None]:
-    return {
-        "shortest": round(span.shortest, 3),
-        "longest": None if span.longest is None else round(span.longest, 3),
-    }
-
-
-def summarise(entries: Iterable[Entry]) -> list[Summary]:
-    summaries = []
-    for entry in entries:
-        try:
-            timeline = compile_timeline(load_prepared(entry.path))
-        except SessionError as error:
-            summaries.append(Summary(entry, None, str(error.problems[0])))
-        else:
-            summaries.append(Summary(entry, timeline, None))
-    return summaries
-
-
-LIST_COLUMNS = (
-    Column("NAME"),
-    Column("TITLE", shrink_to=20),
-    Column("LENGTH", right=True),
-    Column("RANGE", right=True, drop_rank=3),
-    Column("CHAPTERS", right=True, drop_rank=2),
-    Column("TAGS", shrink_to=12, drop_rank=1),
-    Column("FROM", drop_rank=4),
-)
-
-
-def list_table(summaries: list[Summary], width: int | None) -> tuple[str, list[str]]:
-    """The `list` table, fitted to `width` columns; and the headers it had to leave out."""
-    rows = []
-    for summary in summaries:
-        origin = summary.entry.origin.value
-        if summary.entry.shadows:
-            origin += f" (hides {len(summary.entry.shadows)})"
-        if summary.timeline is None:
-            rows.append(
-                (summary.entry.name, "(has errors: meditate check)", "-", "-", "-", "", origin)
-            )
-            continue
-        session = summary.timeline.session
-        rows.append(
-            (
-                summary.entry.name,
-                session.title,
-                format_clock(summary.timeline.seconds),
-                length_range(session).describe(),
-                str(len(summary.timeline.chapters)),
-                ", ".join(session.tags),
-                origin,
-            )
-        )
-    return render(LIST_COLUMNS, rows, width)
 
 
 def draft_warning(session: Session) -> str | None:
@@ -149,7 +58,7 @@ def timeline_json(name: str, timeline: Timeline) -> dict[str, Any]:
         "tags": list(session.tags),
         "path": str(session.path),
         "duration": _seconds(timeline.length),
-        "range": _range_json(length_range(session)),
+        "range": range_json(length_range(session)),
         "chapters": [
             {"title": c.title, "start": _seconds(c.start), "end": _seconds(c.end)}
             for c in timeline.chapters

@@ -11,8 +11,10 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from player.practice.history import Sitting
+if TYPE_CHECKING:
+    from player.practice.history import Sitting
 
 DEFAULT_GRACE_DAYS = 1
 
