@@ -127,7 +127,8 @@ def _shown(engine: str, found: tuple[VoiceInfo, ...]) -> list[VoiceInfo]:
 
 
 def _hint(install_hint: str) -> str:
-    return install_hint.split(": ", 1)[1].capitalize() if ": " in install_hint else install_hint
+    how = install_hint.split(": ", 1)[-1]
+    return how[:1].upper() + how[1:]
 
 
 def _seconds(wav: Path) -> float:
