@@ -309,3 +309,26 @@ def test_an_engine_that_writes_no_sound_file_is_named(tmp_path: Path, on_path: P
 def test_pitch_is_refused_for_engines_without_one(tmp_path: Path) -> None:
     with pytest.raises(MeditateError, match="festival voices have no pitch"):
         cached_speech(TEXT, Voice("festival", pitch=40), Cache(tmp_path))
+
+
+def test_piper_shares_a_long_batch_among_processes_in_order() -> None:
+    from player.sound.engines.piper import _split_evenly
+
+    phrases = [f"{'word ' * n}".strip() for n in (30, 5, 40, 10, 20, 15)]
+    groups = _split_evenly(phrases, 2)
+    assert [p for group in groups for p in group] == phrases
+    assert len(groups) == 2 and all(groups)
+    assert _split_evenly(phrases, 1) == [phrases]
+    assert len(_split_evenly(["one"], 4)) == 1
+
+
+def test_a_long_piper_batch_keeps_each_text_with_its_speech(tmp_path: Path) -> None:
+    long = (
+        "Let the breath move through the whole body, from the crown of the head down to the "
+        "soles of the feet, and back again, slowly, without any effort at all."
+    )
+    texts = [long, "Rest.", long + " " + long, "Breathe in.", long]
+    clips = cached_speeches(texts, Voice("piper"), Cache(tmp_path))  # over 100 words: shared
+    lengths = [seconds(clip) for clip in clips]
+    assert lengths[1] < lengths[0] < lengths[2] and lengths[3] < lengths[4]
+    assert clips[0] == clips[4]

@@ -17,8 +17,9 @@ TEMPLATE = """\
 #   meditate show {called}     see when everything happens
 #
 # Narration written as `text:` alone is a draft, spoken by the `voice:` below, so you can
-# listen before you record (`meditate voices` lists the engines and voices you have). When you have a recording, add `narration: path/to/file.mp3` beside its
-# text (paths are looked up next to this file first). Durations: 20s, 2m, 1m30s, 1h.
+# listen before you record (`meditate voices` lists the engines and voices you have).
+# When you have a recording, add `narration: path/to/file.mp3` beside its text (paths are
+# looked up next to this file first). Durations: 20s, 2m, 1m30s, 1h.
 
 title: {title}
 description: A few minutes to arrive, breathe and rest.
