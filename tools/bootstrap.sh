@@ -4,7 +4,9 @@
 # narration) and Python's venv. Quick and silent when everything is present.
 #
 # With --dev it also installs the independent readers the tests check exports with:
-# id3lib's id3info, mp3val, metaflac and GStreamer's gst-discoverer (with its WAV parser).
+# id3lib's id3info, mp3val, metaflac and GStreamer's gst-discoverer (with its WAV parser);
+# and the speech engines the tests speak with besides espeak-ng: festival with its HTS voice
+# (the bundled narration's, which tools/make_narration.py needs) and flite.
 set -eu
 
 dev=""
@@ -29,6 +31,9 @@ if [ -n "$dev" ]; then
     [ -e /usr/lib/x86_64-linux-gnu/gstreamer-1.0/libgstwavparse.so ] \
         || [ -n "$(find /usr/lib -name libgstwavparse.so 2>/dev/null | head -1)" ] \
         || missing="$missing gstreamer1.0-plugins-good"
+    have festival || missing="$missing festival"
+    [ -d /usr/share/festival/voices/us/cmu_us_slt_arctic_hts ] || missing="$missing festvox-us-slt-hts"
+    have flite || missing="$missing flite"
 fi
 
 [ -z "$missing" ] && exit 0

@@ -2,12 +2,14 @@
 
     python tools/make_narration.py [--root DIR] [--force] [SESSION.yaml ...]
 
-Every narration step with `text:` (inside `repeat:` too) is spoken with espeak-ng in the
-session's `voice:` (or the default voice), softened, brought to -20 LUFS and encoded as mono
-Ogg Vorbis at 22050 Hz to its path under `<root>/audio/`. A clip whose text, voice and
-processing are unchanged since it was written (as `audio/narration/manifest.json` records)
-is skipped; `--force` rewrites them all. Only this tool needs espeak-ng (and scipy, from the
-dev extras, for its filters): playing and exporting use the clips it wrote.
+Every narration step with `text:` and a clip path (inside `repeat:` too) is spoken by the
+library's voice (LIBRARY_VOICE: festival's cmu_us_slt_arctic_hts, chosen by measurement; see
+audio/narration/VOICE.md), or by the session's own `voice:` when it has one, exactly as a
+draft is spoken: paced, and through the one processing chain (player.sound.voicing). Each
+clip is encoded as mono Ogg Vorbis at the voice's own sample rate to its path under
+`<root>/audio/`. A clip whose text, voice and processing are unchanged since it was written
+(as `audio/narration/manifest.json` records) is skipped; `--force` rewrites them all.
+Playing and exporting use the clips this wrote; only this tool needs the engine.
 """
 
 from __future__ import annotations
@@ -17,40 +19,34 @@ import hashlib
 import json
 import subprocess
 import sys
-import tempfile
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
 
 import numpy as np
-import yaml
-from scipy import ndimage, signal
 
 REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from player.common.cache import Cache  # noqa: E402
 from player.common.errors import MeditateError  # noqa: E402
 from player.common.files import atomic_output, write_file  # noqa: E402
-from player.sound.loudness import block_powers, gated_lufs  # noqa: E402
-from player.sound.speech import FORMAT_VERSION, Voice, cached_speech, read_wav  # noqa: E402
+from player.prepare.drafts import draft_voice  # noqa: E402
+from player.session.loader import load_session  # noqa: E402
+from player.session.model import Narration, flatten  # noqa: E402
+from player.sound import pacing  # noqa: E402
+from player.sound.speech import SOUND_VERSION, Ready, Voice, prepare_voice, speak_clips  # noqa: E402
 
-#: Bump when the processing or encoding below changes, so every clip is rewritten.
-PROCESSING_VERSION = 2
-TARGET_LUFS = -20.0
-PEAK_CEILING_DB = -3.0
-RATE = 22050
-VORBIS_QUALITY = 0
+#: The voice of the bundled library, for sessions without a `voice:` of their own.
+LIBRARY_VOICE = Voice(engine="festival", name="cmu_us_slt_arctic_hts", rate_wpm=120)
+#: Bump when the encoding below changes, so every clip is rewritten.
+ENCODING_VERSION = 3
+#: Vorbis quality 4 keeps the recogniser's word error rate where the unencoded voice has it
+#: (quality 0 cost festival 0.02 and piper 0.04), at about 55 kbit/s for festival's 32 kHz:
+#: the library stays far under 15 MB.
+VORBIS_QUALITY = 4
+BATCH = 16  # clips spoken per engine run: progress shows, and one failure loses little
 MANIFEST = PurePosixPath("narration/manifest.json")
-#: The keys of a session's `voice:` mapping, as the loader reads them: the Voice field each
-#: sets, and the whole numbers it accepts (None for text).
-VOICE_KEYS: dict[str, tuple[str, range | None]] = {
-    "name": ("name", None),
-    "rate": ("rate_wpm", range(80, 451)),
-    "pitch": ("pitch", range(0, 100)),
-}
 
 
 @dataclass(frozen=True)
@@ -60,13 +56,19 @@ class Clip:
     voice: Voice
     session: Path
 
-    @property
-    def digest(self) -> str:
+    def digest(self, engine_version: str) -> str:
         identity = {
             "text": self.text,
-            "voice": asdict(self.voice),
-            "speech": FORMAT_VERSION,
-            "processing": PROCESSING_VERSION,
+            "voice": [
+                self.voice.engine,
+                self.voice.name,
+                str(self.voice.model),
+                self.voice.rate_wpm,
+                self.voice.pitch,
+            ],
+            "engine": engine_version,
+            "sound": SOUND_VERSION,
+            "encoding": ENCODING_VERSION,
             "quality": VORBIS_QUALITY,
         }
         return hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()
@@ -94,62 +96,46 @@ def make_narration(sessions: list[Path], audio_dir: Path, *, force: bool = False
     clips = unique_clips(clip for session in sessions for clip in session_clips(session))
     manifest_path = audio_dir / MANIFEST
     manifest = read_manifest(manifest_path)
+    readies: dict[Voice, Ready] = {}
+    stale: dict[Voice, list[tuple[Clip, str]]] = {}
+    for clip in clips:
+        ready = readies.get(clip.voice) or readies.setdefault(clip.voice, ready_for(clip))
+        digest = clip.digest(ready.engine.version())
+        recorded = manifest.get(str(clip.path), {}).get("hash")
+        if force or recorded != digest or not (audio_dir / clip.path).is_file():
+            stale.setdefault(clip.voice, []).append((clip, digest))
     written = []
-    with tempfile.TemporaryDirectory(prefix="meditate-narration-") as cache:
-        for clip in clips:
-            target = audio_dir / clip.path
-            recorded = manifest.get(str(clip.path), {}).get("hash")
-            if not force and recorded == clip.digest and target.is_file():
-                continue
-            wav = cached_speech(clip.text, clip.voice, Cache(Path(cache)))
-            seconds = write_clip(process(*read_wav(wav)), target)
-            manifest[str(clip.path)] = {"hash": clip.digest, "text": clip.text}
-            write_json(manifest_path, {"version": 1, "clips": dict(sorted(manifest.items()))})
-            written.append(target)
-            print(f"wrote {clip.path} ({seconds:.1f} s)", flush=True)
+    for voice, todo in stale.items():
+        for start in range(0, len(todo), BATCH):
+            batch = todo[start : start + BATCH]
+            paced = [pacing.paced_phrases(clip.text) for clip, _ in batch]
+            spoken = speak_clips(readies[voice], paced)
+            for (clip, digest), (samples, rate) in zip(batch, spoken, strict=True):
+                target = audio_dir / clip.path
+                seconds = encode_clip(samples.astype(np.float32) / 32768, rate, target)
+                manifest[str(clip.path)] = {"hash": digest, "text": clip.text}
+                write_json(manifest_path, {"version": 1, "clips": dict(sorted(manifest.items()))})
+                written.append(target)
+                print(f"wrote {clip.path} ({seconds:.1f} s)", flush=True)
     return written
+
+
+def ready_for(clip: Clip) -> Ready:
+    try:
+        return prepare_voice(clip.voice)
+    except MeditateError as error:
+        raise MeditateError(f"{clip.session}: {error}") from None
 
 
 def session_clips(session: Path) -> Iterator[Clip]:
     try:
-        document = yaml.safe_load(session.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as error:
-        raise MeditateError(f"{session}: cannot read: {error}") from error
-    if not isinstance(document, dict):
-        raise MeditateError(f"{session}: expected a session mapping")
-    voice = voice_from(document.get("voice"), session)
-    for step in walk_steps(document.get("steps") or []):
-        if isinstance(step.get("narration"), str) and isinstance(step.get("text"), str):
-            yield Clip(clip_path(step["narration"], session), step["text"].strip(), voice, session)
-
-
-def walk_steps(steps: list[Any]) -> Iterator[dict[str, Any]]:
-    for step in steps:
-        if not isinstance(step, dict):
-            continue
-        yield step
-        if isinstance(step.get("steps"), list):
-            yield from walk_steps(step["steps"])
-
-
-def voice_from(mapping: object, session: Path) -> Voice:
-    """The session's `voice: {name, rate, pitch}` over the default voice."""
-    if mapping is None:
-        return Voice()
-    if not isinstance(mapping, dict) or not set(mapping) <= set(VOICE_KEYS):
-        raise MeditateError(f"{session}: voice: expected a mapping of {', '.join(VOICE_KEYS)}")
-    changes: dict[str, Any] = {}
-    for key, value in mapping.items():
-        field, accepted = VOICE_KEYS[key]
-        if accepted is None and not isinstance(value, str):
-            raise MeditateError(f"{session}: voice: {key} should be an espeak-ng voice name")
-        if accepted is not None and (type(value) is not int or value not in accepted):
-            raise MeditateError(
-                f"{session}: voice: {key} should be a whole number from "
-                f"{accepted.start} to {accepted.stop - 1}"
-            )
-        changes[field] = value
-    return Voice(**changes)
+        loaded = load_session(session)
+    except MeditateError as error:
+        raise MeditateError(f"{session}: cannot read: {error}") from None
+    voice = draft_voice(loaded.voice, session) if loaded.voice else LIBRARY_VOICE
+    for step in flatten(loaded.steps):
+        if isinstance(step, Narration) and step.clip is not None and step.text:
+            yield Clip(clip_path(step.clip.written, session), step.text.strip(), voice, session)
 
 
 def clip_path(value: str, session: Path) -> PurePosixPath:
@@ -167,7 +153,7 @@ def unique_clips(clips: Iterator[Clip]) -> list[Clip]:
     seen: dict[PurePosixPath, Clip] = {}
     for clip in clips:
         first = seen.setdefault(clip.path, clip)
-        if first.digest != clip.digest:
+        if (first.text, first.voice) != (clip.text, clip.voice):
             raise MeditateError(
                 f"{clip.path} is spoken differently in {first.session} and {clip.session}: "
                 "give each text or voice its own path"
@@ -175,93 +161,13 @@ def unique_clips(clips: Iterator[Clip]) -> list[Clip]:
     return list(seen.values())
 
 
-def process(samples: np.ndarray, rate: int) -> np.ndarray:
-    """Warm, slightly roomy, -20 LUFS mono float samples at RATE from espeak-ng's 16-bit output."""
-    voice = samples.astype(np.float64) / 32768.0
-    if rate != RATE:
-        voice = signal.resample_poly(voice, RATE, rate)
-    voice = warm(voice)
-    voice = fade_out(voice + room(voice), 0.12)
-    # the synthetic glottal pulses peak high for their loudness: leave the mix some headroom
-    return normalise(limit(normalise(voice, TARGET_LUFS), PEAK_CEILING_DB), TARGET_LUFS)
-
-
-def warm(voice: np.ndarray) -> np.ndarray:
-    """Takes the buzz off the synthetic voice: low cut at 70 Hz, a soft top above 4.5 kHz,
-    and 2 dB more body below 250 Hz."""
-    highpass = signal.butter(2, 70, "highpass", fs=RATE, output="sos")
-    lowpass = signal.butter(2, 4500, "lowpass", fs=RATE, output="sos")
-    shelf = low_shelf(250, 2.0)
-    return signal.sosfilt(np.vstack([highpass, lowpass, shelf]), voice)
-
-
-def low_shelf(frequency: float, gain_db: float) -> np.ndarray:
-    """The RBJ cookbook low shelf (slope 1) as one second-order section."""
-    amplitude = 10 ** (gain_db / 40)
-    w0 = 2 * np.pi * frequency / RATE
-    alpha = np.sin(w0) / 2 * np.sqrt(2)
-    cos, root = np.cos(w0), 2 * np.sqrt(amplitude) * alpha
-    b = amplitude * np.array(
-        [
-            (amplitude + 1) - (amplitude - 1) * cos + root,
-            2 * ((amplitude - 1) - (amplitude + 1) * cos),
-            (amplitude + 1) - (amplitude - 1) * cos - root,
-        ]
-    )
-    a = np.array(
-        [
-            (amplitude + 1) + (amplitude - 1) * cos + root,
-            -2 * ((amplitude - 1) + (amplitude + 1) * cos),
-            (amplitude + 1) + (amplitude - 1) * cos - root,
-        ]
-    )
-    return np.concatenate([b / a[0], a / a[0]])[np.newaxis, :]
-
-
-def room(voice: np.ndarray, decay_seconds: float = 0.35, level_db: float = -17.0) -> np.ndarray:
-    """A faint small-room reflection: the voice convolved with seeded, darkened, decaying noise."""
-    length = round(decay_seconds * RATE)
-    t = np.arange(length) / RATE
-    noise = np.random.default_rng(1770).standard_normal(length)
-    darker = signal.sosfilt(signal.butter(1, 2500, fs=RATE, output="sos"), noise)
-    response = darker * np.exp(-6.9 * t / decay_seconds)  # -60 dB at decay_seconds
-    response[: round(0.012 * RATE)] = 0.0  # pre-delay: the first reflection arrives late
-    response *= 10 ** (level_db / 20) / np.sqrt(np.sum(response**2))
-    return signal.fftconvolve(voice, response)[: len(voice)]
-
-
-def limit(voice: np.ndarray, ceiling_db: float, window_seconds: float = 0.005) -> np.ndarray:
-    """Peaks held under `ceiling_db` by a smooth gain that starts falling before each peak."""
-    size = 2 * round(window_seconds * RATE) + 1
-    needed = np.minimum(1.0, 10 ** (ceiling_db / 20) / np.maximum(np.abs(voice), 1e-12))
-    # each smoothed value averages minima that all cover its own sample, so it never exceeds
-    # the gain that sample needs
-    gain = ndimage.uniform_filter1d(ndimage.minimum_filter1d(needed, size), size)
-    return voice * gain
-
-
-def fade_out(voice: np.ndarray, seconds: float) -> np.ndarray:
-    n = min(len(voice), round(seconds * RATE))
-    ramp = 0.5 + 0.5 * np.cos(np.linspace(0, np.pi, n))
-    return np.concatenate([voice[: len(voice) - n], voice[len(voice) - n :] * ramp])
-
-
-def normalise(voice: np.ndarray, target_lufs: float) -> np.ndarray:
-    # BS.1770 needs 400 ms blocks; repeating a short clip measures the same loudness
-    measured = np.tile(voice, max(1, -(-3 * RATE // len(voice))))
-    loudness = gated_lufs(block_powers(measured[:, None], RATE))
-    if loudness is None:
-        raise MeditateError("a narration clip came out silent")
-    return voice * 10 ** ((target_lufs - loudness) / 20)
-
-
-def write_clip(voice: np.ndarray, target: Path) -> float:
-    """Encode `voice` to Ogg Vorbis at `target`, atomically; return its length in seconds."""
+def encode_clip(voice: np.ndarray, rate: int, target: Path) -> float:
+    """Encode float mono `voice` to Ogg Vorbis at `target`, atomically; return its seconds."""
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
         with atomic_output(target, force=True) as partial:
             subprocess.run(
-                ["ffmpeg", "-v", "error", "-y", "-f", "f32le", "-ar", str(RATE), "-ac", "1",
+                ["ffmpeg", "-v", "error", "-y", "-f", "f32le", "-ar", str(rate), "-ac", "1",
                  "-i", "-", "-c:a", "libvorbis", "-q:a", str(VORBIS_QUALITY), "-map_metadata",
                  "-1", "-fflags", "+bitexact", "-flags:a", "+bitexact", "-f", "ogg", str(partial)],
                 input=voice.astype("<f4").tobytes(), capture_output=True, check=True,
@@ -270,7 +176,7 @@ def write_clip(voice: np.ndarray, target: Path) -> float:
         raise MeditateError("ffmpeg is needed to encode narration but was not found") from error
     except subprocess.CalledProcessError as error:
         raise MeditateError(f"ffmpeg could not encode {target}: {error.stderr.decode()}") from error
-    return len(voice) / RATE
+    return len(voice) / rate
 
 
 def read_manifest(path: Path) -> dict[str, dict[str, str]]:

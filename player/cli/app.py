@@ -13,6 +13,7 @@ from player.cli.history import history
 from player.cli.new import new
 from player.cli.play import demo, play
 from player.cli.timer import timer
+from player.cli.voices import voices
 from player.common.errors import MeditateError
 
 EXIT_USER_ERROR = 2
@@ -57,5 +58,17 @@ def main() -> None:
     """
 
 
-for command in (list_command, show, check, schema, play, demo, export_command, new, history, timer):
+for command in (
+    list_command,
+    show,
+    check,
+    schema,
+    play,
+    demo,
+    export_command,
+    new,
+    history,
+    timer,
+    voices,
+):
     main.add_command(command)

@@ -15,8 +15,8 @@ def new(name: str) -> None:
 
     NAME alone writes NAME.yaml to your sessions folder, where `meditate play
     NAME` finds it; a path such as ./evening.yaml writes there. It plays at
-    once: its narration is text, spoken by espeak-ng until you record your own.
-    An existing file is never replaced.
+    once: its narration is text, spoken by a synthetic voice (`meditate voices`)
+    until you record your own. An existing file is never replaced.
 
     \b
     Example:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -128,8 +129,41 @@ class BitrateParam(click.ParamType):
         return f"{int(match.group(1))}k"
 
 
+@dataclass(frozen=True)
+class VoiceSpec:
+    engine: str
+    name: str | None
+    model: Path | None
+
+
+class VoiceParam(click.ParamType):
+    """ENGINE, ENGINE:VOICE or ENGINE:FILE (a Piper .onnx or flite .flitevox voice file)."""
+
+    name = "engine[:voice]"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> VoiceSpec:
+        if isinstance(value, VoiceSpec):
+            return value
+        from player.session.catalog import ENGINE_NAMES, MODEL_SUFFIXES
+
+        engine, _, voice = str(value).partition(":")
+        if engine not in ENGINE_NAMES:
+            self.fail(
+                f"{value!r}: unknown engine {engine!r} (engines: {', '.join(ENGINE_NAMES)})",
+                param,
+                ctx,
+            )
+        suffix = MODEL_SUFFIXES.get(engine)
+        if suffix and voice.endswith(suffix):
+            return VoiceSpec(engine, None, Path(voice).expanduser().absolute())
+        return VoiceSpec(engine, voice or None, None)
+
+
 SESSION = SessionParam()
 DURATION = DurationParam()
 OFFSET = DurationParam(allow_zero=True)
 TIMES = TimesParam()
 BITRATE = BitrateParam()
+VOICE_SPEC = VoiceParam()

@@ -11,7 +11,13 @@ from pathlib import Path
 from player.common.cache import Cache, user_cache
 from player.common.errors import MeditateError
 from player.common.images import NotAnImage, image_info
-from player.prepare.drafts import speak_draft
+from player.prepare.drafts import (
+    VoiceProblem,
+    draft_voice,
+    ready_voice,
+    speak_drafts,
+    text_problem,
+)
 from player.prepare.lookup import NotFound, find_file, search_dirs
 from player.prepare.probe import UnreadableAudio, clip_seconds
 from player.session.format import MAX_CLIP_SECONDS, MAX_SESSION_SECONDS
@@ -26,6 +32,7 @@ from player.session.model import (
     Session,
     Silence,
     Step,
+    flatten,
     step_seconds,
     weighted,
 )
@@ -56,12 +63,14 @@ class _Preparer:
         self.cache = cache
         self.dirs = search_dirs(session.path)
         self.problems: list[Problem] = []
+        self.drafts: dict[str, Path] = {}  # each draft's text, and the speech made of it
 
     def fail(self, where: Location, message: str) -> None:
         self.problems.append(Problem(where, message))
 
     def session(self) -> Session:
         session = self.source
+        self.speak_drafts()
         steps = self.steps(session.steps)
         beds = tuple(self.bed(bed) for bed in session.ambient)
         cover = self.image(session.cover) if session.cover else None
@@ -163,13 +172,45 @@ class _Preparer:
             )
         return dataclasses.replace(step, clip=clip)
 
+    def speak_drafts(self) -> None:
+        """Speak every draft of the session in one batch; report what cannot be spoken."""
+        drafts = [s for s in flatten(self.source.steps) if isinstance(s, Narration) and s.draft]
+        speakable: dict[str, Location] = {}
+        for step in drafts:
+            assert step.text is not None
+            problem = text_problem(step.text)
+            if problem:
+                self.fail(step.where, f"cannot speak this draft narration: {problem}")
+            else:
+                speakable.setdefault(step.text, step.where)
+        if not speakable:
+            return
+        settings = self.source.voice
+        first = next(iter(speakable.values()))
+        voice = draft_voice(settings, self.source.path)
+        try:
+            ready_voice(voice)
+        except VoiceProblem as error:
+            where = settings.where if settings and settings.where else first
+            self.fail(where, f"voice: {error}")
+            return
+        except MeditateError as error:
+            self.fail(first, f"cannot speak this draft narration: {error}")
+            return
+        texts = list(speakable)
+        try:
+            wavs = speak_drafts(texts, voice, self.cache)
+        except MeditateError as error:
+            more = f" (nor the {len(texts) - 1} other drafts)" if len(texts) > 1 else ""
+            self.fail(first, f"cannot speak this draft narration{more}: {error}")
+            return
+        self.drafts = dict(zip(texts, wavs, strict=True))
+
     def spoken(self, step: Narration) -> FileRef | None:
         assert step.text is not None
-        try:
-            wav = speak_draft(step.text, self.source.voice, self.cache)
-        except MeditateError as error:
-            self.fail(step.where, f"cannot speak this draft narration: {error}")
-            return None
+        wav = self.drafts.get(step.text)
+        if wav is None:
+            return None  # its problem is reported already
         return self.timed(FileRef("", step.where, path=wav), "spoken draft", str(wav))
 
     # -- beds

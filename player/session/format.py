@@ -12,6 +12,7 @@ MAX_REPEAT = 1000
 MAX_EXPANDED_STEPS = 200_000
 MAX_FILE_BYTES = 1_000_000
 MAX_CLIP_SECONDS = 3600  # sound files are decoded whole, so one may last at most an hour
+MIN_RATE, MAX_RATE = 60, 240  # a voice's pace in words per minute, pauses included
 
 
 class Kind(Enum):
@@ -31,6 +32,8 @@ class Kind(Enum):
     AMBIENT = "list of ambient beds"
     VERSION = "format version"
     VOICE = "voice settings"
+    ENGINE = "speech engine"
+    MODEL = "voice file"
     SPEED = "words per minute"
     PITCH = "0 to 99"
     STRIKES = "1 to 9"
@@ -53,7 +56,7 @@ SESSION_FIELDS: dict[str, Field] = {
     "author": Field(Kind.TEXT, "Who wrote or voices the session; the MP3's artist."),
     "tags": Field(Kind.TEXT_LIST, "Words to find it by, e.g. [grounding, beginner]."),
     "cover": Field(Kind.IMAGE, "PNG or JPEG cover art for exports; a default is used if absent."),
-    "voice": Field(Kind.VOICE, "How espeak-ng speaks narration drafted from text."),
+    "voice": Field(Kind.VOICE, "Who speaks narration drafted in text, and how."),
     "ambient": Field(Kind.AMBIENT, "Beds of sound under the narration; all play together."),
     "steps": Field(Kind.STEPS, "What happens, in order.", required=True),
 }
@@ -129,11 +132,27 @@ REPEAT_FIELDS: dict[str, Field] = {
 }
 
 VOICE_FIELDS: dict[str, Field] = {
-    "name": Field(
-        Kind.TEXT, "espeak-ng voice and variant, e.g. en-us+f5 or en+m3.", default="en-us+f5"
+    "engine": Field(
+        Kind.ENGINE,
+        "Who speaks drafts: espeak-ng, festival, flite or piper (`meditate voices` lists them).",
+        default="espeak-ng",
     ),
-    "rate": Field(Kind.SPEED, "Speaking speed, 80 to 450.", default="120"),
-    "pitch": Field(Kind.PITCH, "Voice pitch.", default="28"),
+    "name": Field(
+        Kind.TEXT,
+        "One of the engine's voices, e.g. en-us+f5 (espeak-ng), cmu_us_slt_arctic_hts "
+        "(festival), rms (flite), joe (piper).",
+        default="the engine's own",
+    ),
+    "model": Field(
+        Kind.MODEL,
+        "piper or flite: a voice file (.onnx with its .onnx.json, or .flitevox) to speak with.",
+    ),
+    "rate": Field(
+        Kind.SPEED,
+        f"Pace of the narration with its pauses, {MIN_RATE} to {MAX_RATE}.",
+        default="120",
+    ),
+    "pitch": Field(Kind.PITCH, "espeak-ng only: its pitch.", default="28"),
 }
 
 STEP_FIELDS: dict[str, dict[str, Field]] = {

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from player.session.catalog import BELL_SECONDS, SYNTH_PREFIX
+from player.session.catalog import BELL_SECONDS, DEFAULT_ENGINE, SYNTH_PREFIX
 from player.session.format import STRIKE_SECONDS
 
 
@@ -55,11 +55,16 @@ class FileRef:
 
 @dataclass(frozen=True)
 class VoiceSettings:
-    """How narration written only as text is spoken (see player.sound.speech)."""
+    """How narration written only as text is spoken (see player.sound.speech): an engine, one
+    of its voices (None: the engine's default) or a voice file, a pace in words a minute with
+    the pauses, and for espeak-ng a pitch (None: its default)."""
 
-    name: str = "en-us+f5"
+    engine: str = DEFAULT_ENGINE
+    name: str | None = None
+    model: FileRef | None = None
     rate_wpm: int = 120
-    pitch: int = 28
+    pitch: int | None = None
+    where: Location | None = None  # where the script gives its `voice:`
 
 
 @dataclass(frozen=True)

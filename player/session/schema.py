@@ -9,8 +9,10 @@ from player.session.format import (
     AMBIENT_FIELDS,
     FORMAT_VERSION,
     INTERVAL_BELL_FIELDS,
+    MAX_RATE,
     MAX_REPEAT,
     MAX_STRIKES,
+    MIN_RATE,
     SESSION_FIELDS,
     STEP_FIELDS,
     VOICE_FIELDS,
@@ -42,7 +44,7 @@ _DECIBELS = {
 
 def _value_schema(field: Field) -> dict[str, Any]:
     kind = field.kind
-    if kind in (Kind.TEXT, Kind.CHAPTER_REF, Kind.CLIP, Kind.IMAGE):
+    if kind in (Kind.TEXT, Kind.CHAPTER_REF, Kind.CLIP, Kind.IMAGE, Kind.MODEL):
         return {"type": "string", "minLength": 1}
     if kind is Kind.TEXT_LIST:
         return {"anyOf": [{"type": "array", "items": {"type": "string"}}, {"type": "string"}]}
@@ -59,7 +61,9 @@ def _value_schema(field: Field) -> dict[str, Any]:
     if kind is Kind.VERSION:
         return {"const": FORMAT_VERSION}
     if kind is Kind.SPEED:
-        return {"type": "integer", "minimum": 80, "maximum": 450}
+        return {"type": "integer", "minimum": MIN_RATE, "maximum": MAX_RATE}
+    if kind is Kind.ENGINE:
+        return {"enum": list(catalog.ENGINE_NAMES)}
     if kind is Kind.PITCH:
         return {"type": "integer", "minimum": 0, "maximum": 99}
     if kind is Kind.VOICE:
@@ -114,7 +118,7 @@ def session_schema() -> dict[str, Any]:
             "steps": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/step"}},
             "step": {"oneOf": [{"$ref": f"#/$defs/{kind}"} for kind in STEP_FIELDS]},
             "ambient": _object(AMBIENT_FIELDS, "An ambient bed."),
-            "voice": _object(VOICE_FIELDS, "How espeak-ng speaks narration drafted from text."),
+            "voice": _object(VOICE_FIELDS, "Who speaks narration drafted in text, and how."),
             "interval_bells": {
                 **_object(INTERVAL_BELL_FIELDS, "Bells rung during a silence."),
                 "oneOf": [{"required": ["every"]}, {"required": ["at"]}],

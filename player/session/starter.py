@@ -16,16 +16,17 @@ TEMPLATE = """\
 #   meditate check {called}    find mistakes, line by line
 #   meditate show {called}     see when everything happens
 #
-# Narration written as `text:` alone is a draft, spoken by espeak-ng, so you can listen
-# before you record. When you have a recording, add `narration: path/to/file.mp3` beside its
-# text (paths are looked up next to this file first). Durations: 20s, 2m, 1m30s, 1h.
+# Narration written as `text:` alone is a draft, spoken by the `voice:` below, so you can
+# listen before you record (`meditate voices` lists the engines and voices you have).
+# When you have a recording, add `narration: path/to/file.mp3` beside its text (paths are
+# looked up next to this file first). Durations: 20s, 2m, 1m30s, 1h.
 
 title: {title}
 description: A few minutes to arrive, breathe and rest.
 author: {author}
 tags: [draft]
 
-voice: {{name: en-us+f5, rate: 120, pitch: 28}}   # how drafts are spoken
+voice: {{engine: espeak-ng, rate: 120}}   # or festival, flite, piper: who speaks drafts
 
 ambient:
   - sound: synth:pink-noise    # or brown-noise, ocean, rain, drone, or an audio file

@@ -1,244 +1,185 @@
-"""Text to speech with espeak-ng: a calm voice, phrase pauses, trimmed edges, a content cache."""
+"""Narration spoken from text: any engine, paced for meditation, through the one processing
+chain, kept in the cache by everything that decides its sound.
+
+A clip is made once: its text cut into phrases (pacing.py), the phrases spoken by the engine
+as one batch, trimmed and joined with pauses, processed (voicing.py) and stored whole in the
+cache, or not at all.
+"""
 
 from __future__ import annotations
 
-import functools
-import re
-import shutil
-import subprocess
 import tempfile
-import wave
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 import numpy as np
 
 from player.common.cache import Cache, code_version, key_of
 from player.common.errors import MeditateError
+from player.session.catalog import DEFAULT_ENGINE
+from player.sound import pacing, voicing
+from player.sound.engines import EngineVoice, SpeechFailure, engine_named
+from player.sound.engines.base import Engine
 
-#: Bump when synthesis or trimming changes what a clip for the same text and voice holds.
-FORMAT_VERSION = 1
-
-EDGE_SECONDS = 0.15  # silence kept before the first and after the last sound of a clip
-_FRAME_SECONDS = 0.01
-_SOUND_BELOW_PEAK_DB = 45.0  # a 10 ms frame this far below the loudest one counts as silence
-_SOUND_FLOOR_DBFS = -60.0  # ... and so does any frame quieter than this
-
-INSTALL_HINT = (
-    "espeak-ng is needed to speak narration from text but was not found on PATH; install it "
-    "(Debian/Ubuntu: apt-get install espeak-ng; Fedora: dnf install espeak-ng; "
-    "macOS: brew install espeak-ng)"
+#: The modules whose code decides what a clip sounds like: their source is in every key.
+_SOUND_MODULES = (
+    __name__,
+    "player.sound.pacing",
+    "player.sound.voicing",
+    "player.sound.engines.base",
+    "player.sound.engines.espeak",
+    "player.sound.engines.festival",
+    "player.sound.engines.flite",
+    "player.sound.engines.piper",
 )
-
-# Milliseconds one unit of espeak-ng's -g (word gap) lasts at a speed in words per minute,
-# measured with espeak-ng 1.51: the unit is 10 ms only nominally and stretches as speech slows.
-_GAP_MS_PER_UNIT = ((80, 40.4), (90, 35.95), (100, 31.17), (110, 27.34), (120, 24.28),
-                    (130, 21.21), (150, 17.24), (175, 13.52))  # fmt: skip
-
-_CLOSERS = "\"')\\]\u201d\u2019"  # quotes and brackets that may follow a full stop
-_DASHES = "\u2013\u2014"
-_SENTENCE_END = re.compile(rf"(?:[.!?]+|\u2026)[{_CLOSERS}]*(?=\s)")
-_CLAUSE_END = re.compile(rf"[,;:{_DASHES}](?=\s)|\s[-{_DASHES}]+(?=\s)")
-MAX_PHRASE_WORDS = 14
-MIN_PHRASE_WORDS = 4
+#: Bump when pacing or processing changes what a clip holds: the bundled clips are remade.
+SOUND_VERSION = 2
+DEFAULT_RATE_WPM = 120
+SLOWEST, FASTEST = 0.5, 2.0  # the engine speeds a rate may ask for, relative to the voice's own
 
 
 @dataclass(frozen=True)
 class Voice:
-    """How espeak-ng speaks; the defaults were chosen by measurement, not by ear.
+    """Who speaks, and how fast: an engine, one of its voices (None: its default) or a voice
+    file, a pace in words per minute with the pauses, and for espeak-ng a pitch (0 to 99)."""
 
-    `en-us+f5`, a breathy female variant, stayed the most intelligible of espeak-ng's English
-    voices to a speech recogniser (pocketsphinx) when slowed down and lowered. At speed 120,
-    pitch 28 (about 160 Hz) and 1.2 s between sentences, the bundled narration runs at 120
-    words per minute, pauses included. Word gaps made speech choppier and less intelligible
-    than the same pace reached through longer pauses between sentences, so none by default.
-    """
+    engine: str = DEFAULT_ENGINE
+    name: str | None = None
+    model: Path | None = None
+    rate_wpm: int = DEFAULT_RATE_WPM
+    pitch: int | None = None
 
-    name: str = "en-us+f5"
-    rate_wpm: int = 120  # espeak-ng -s, 80 to 450
-    pitch: int = 28  # espeak-ng -p, 0 to 99
-    word_gap_ms: int = 0  # rounded to espeak-ng's unit: about 24 ms at 120 words per minute
-    sentence_pause_ms: int = 1200  # silence between the sentences of one clip
-
-
-def espeak_available() -> bool:
-    return shutil.which("espeak-ng") is not None
+    def describe(self) -> str:
+        if self.model or self.name:
+            return f"{self.engine} voice {self.model or self.name}"
+        return f"{self.engine}'s default voice"
 
 
-def synthesize(text: str, voice: Voice, out_wav: Path) -> None:
-    """Speak `text` into a 16-bit mono WAV at `out_wav`, with EDGE_SECONDS of silence each side."""
-    executable = shutil.which("espeak-ng")
-    if executable is None:
-        raise MeditateError(INSTALL_HINT)
-    if not text.strip():
-        raise MeditateError("narration text is empty: there is nothing to speak")
-    _check_variant(executable, voice.name)
-    with tempfile.TemporaryDirectory(prefix="meditate-speech-") as work:
-        raw = Path(work) / "raw.wav"
-        done = subprocess.run(
-            [executable, "-m", "--stdin", "-w", str(raw), *espeak_options(voice)],
-            input=to_ssml(text, voice.sentence_pause_ms),
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if done.returncode != 0 or not raw.is_file():
-            reason = (done.stderr.strip().splitlines() or ["no reason given"])[-1]
-            raise MeditateError(f"espeak-ng could not speak with voice {voice.name!r}: {reason}")
-        samples, rate = read_wav(raw)
-    write_wav(out_wav, trim_silence(samples, rate), rate)
+@dataclass(frozen=True)
+class Ready:
+    """A voice found, with its engine, ready to speak."""
+
+    voice: Voice
+    engine: Engine
+    found: EngineVoice
+
+    @property
+    def speed(self) -> float:
+        return speed_for(self.voice.rate_wpm, self.found.seconds_per_word)
 
 
-def speech_key(text: str, voice: Voice) -> str:
-    """A digest of everything that decides the clip spoken for `text`: the words, the voice,
-    this module's code and the engine's version."""
-    return key_of("speech", text, asdict(voice), code_version(__name__), engine_version())
+def speed_for(rate_wpm: int, seconds_per_word: float) -> float:
+    """The engine speed (1: the voice's own) at which text paced with our pauses runs at
+    `rate_wpm` words a minute, for text that pauses as much as the bundled narration."""
+    speaking = 60.0 / rate_wpm - pacing.PAUSE_SECONDS_PER_WORD
+    if speaking <= 0:
+        return FASTEST
+    return min(FASTEST, max(SLOWEST, seconds_per_word / speaking))
 
 
-@functools.cache
-def engine_version() -> str:
-    """What `espeak-ng --version` says, or 'missing'."""
-    executable = shutil.which("espeak-ng")
-    if executable is None:
-        return "missing"
-    done = subprocess.run([executable, "--version"], capture_output=True, text=True, check=False)
-    return done.stdout.strip() or "unknown"
+def prepare_voice(voice: Voice) -> Ready:
+    """The voice found and checked: its engine installed, the voice there. Raises
+    MeditateError (SpeechFailure, UnknownVoice) saying what is missing and what there is."""
+    engine = engine_named(voice.engine)
+    if voice.pitch is not None and not engine.takes_pitch:
+        raise MeditateError(f"{engine.name} voices have no pitch setting: leave pitch out")
+    if voice.model is not None and not engine.takes_model:
+        raise MeditateError(f"{engine.name} takes no voice file (model): name a voice instead")
+    engine.require()
+    return Ready(voice, engine, engine.resolve(voice.name, voice.model))
+
+
+def speech_key(text: str, ready: Ready) -> str:
+    """A digest of everything that decides the clip spoken for `text`: the words, the engine,
+    its version and voice (a voice file by its content), the settings and this code."""
+    voice = ready.voice
+    return key_of(
+        "speech",
+        " ".join(text.split()),
+        ready.engine.name,
+        ready.found.identity,
+        ready.found.name,
+        voice.rate_wpm,
+        voice.pitch,
+        code_version(*_SOUND_MODULES),
+    )
 
 
 def cached_speech(text: str, voice: Voice, cache: Cache) -> Path:
-    """The WAV of `text` spoken by `voice`, synthesised only if the cache does not hold it yet.
+    """The WAV of `text` spoken by `voice`, made only if the cache does not hold it yet."""
+    return cached_speeches([text], voice, cache)[0]
 
-    The file appears whole or not at all, so callers racing on the same text are safe: each
-    writes its own temporary file and the last rename wins with identical content.
+
+def cached_speeches(
+    texts: Sequence[str],
+    voice: Voice,
+    cache: Cache,
+    progress: Callable[[int], None] | None = None,
+) -> list[Path]:
+    """The WAV of each text, spoken by one engine run for all that the cache does not hold.
+
+    Each file appears whole or not at all: callers racing on the same text each write their
+    own temporary file, and the last rename wins with the same content.
     """
-    key = speech_key(text, voice)
-    target = cache.file("speech", key, ".wav")
-    if target.is_file():
-        return target
-    if shutil.which("espeak-ng") is None:
-        raise MeditateError(INSTALL_HINT)
-    with cache.storing("speech", key, ".wav") as partial:
-        synthesize(text, voice, partial)
-    return target
+    ready = prepare_voice(voice)
+    paced = [pacing.paced_phrases(text) for text in texts]
+    targets = [cache.file("speech", speech_key(text, ready), ".wav") for text in texts]
+    first = {target: i for i, target in reversed(list(enumerate(targets)))}
+    missing = sorted(i for target, i in first.items() if not target.is_file())
+    if missing:
+        make_clips(ready, [paced[i] for i in missing], [targets[i] for i in missing], cache,
+                   progress)  # fmt: skip
+    return targets
 
 
-def split_phrases(text: str) -> list[str]:
-    """Caption-sized pieces of `text`: its sentences, long ones cut again at commas and dashes."""
-    phrases: list[str] = []
-    for sentence in split_sentences(text):
-        phrases.extend(_cut_long(sentence))
-    return phrases
+def make_clips(
+    ready: Ready,
+    paced: list[list[pacing.Phrase]],
+    targets: list[Path],
+    cache: Cache,
+    progress: Callable[[int], None] | None = None,
+) -> None:
+    """Speak every phrase of every clip in one batch, then join, process and store each."""
+    clips = speak_clips(ready, paced, progress)
+    for (samples, rate), target in zip(clips, targets, strict=True):
+        with cache.storing("speech", target.stem, target.suffix) as partial:
+            pacing.write_wav(partial, samples, rate)
 
 
-def split_sentences(text: str) -> list[str]:
-    """The sentences of `text`; an ellipsis followed by a space ends one too."""
-    return _split_after(text, _SENTENCE_END)
+def speak_clips(
+    ready: Ready,
+    paced: list[list[pacing.Phrase]],
+    progress: Callable[[int], None] | None = None,
+) -> list[tuple[np.ndarray, int]]:
+    """Each clip spoken, paced and processed: 16-bit samples and their rate."""
+    everything = [phrase.text for phrases in paced for phrase in phrases]
+    clips = []
+    with tempfile.TemporaryDirectory(prefix="meditate-speech-") as work:
+        wavs = ready.engine.speak(everything, ready.found, ready.speed, ready.voice.pitch,
+                                  Path(work))  # fmt: skip
+        spoken = [_read_phrase(wav, ready.engine.name) for wav in wavs]
+        start = 0
+        for phrases in paced:
+            mine = spoken[start : start + len(phrases)]
+            start += len(phrases)
+            rate = mine[0][1]
+            if any(r != rate for _, r in mine):
+                raise SpeechFailure(f"{ready.engine.name} spoke phrases at different rates")
+            samples = [s for s, _ in mine]
+            joined = pacing.join_phrases(samples, phrases, rate)
+            if not np.any(joined):
+                text = " ".join(p.text for p in phrases)[:40]
+                raise SpeechFailure(f"{ready.engine.name} spoke nothing for {text!r}")
+            processed = voicing.process(joined, rate, ready.engine.name)
+            clips.append((voicing.to_pcm16(processed), rate))
+            if progress:
+                progress(1)
+    return clips
 
 
-def _cut_long(sentence: str) -> list[str]:
-    if _words(sentence) <= MAX_PHRASE_WORDS:
-        return [sentence]
-    pieces: list[str] = []
-    for clause in _split_after(sentence, _CLAUSE_END):
-        if pieces and (_words(clause) < MIN_PHRASE_WORDS or _words(pieces[-1]) < MIN_PHRASE_WORDS):
-            pieces[-1] = f"{pieces[-1]} {clause}"
-        else:
-            pieces.append(clause)
-    return pieces
-
-
-def _split_after(text: str, boundary: re.Pattern[str]) -> list[str]:
-    pieces, start = [], 0
-    for match in boundary.finditer(text):
-        pieces.append(text[start : match.end()])
-        start = match.end()
-    pieces.append(text[start:])
-    return [" ".join(piece.split()) for piece in pieces if piece.strip()]
-
-
-def _words(text: str) -> int:
-    return len(text.split())
-
-
-def to_ssml(text: str, sentence_pause_ms: int) -> str:
-    """SSML that speaks the sentences of `text` with a fixed pause between them."""
-    pause = f' <break time="{sentence_pause_ms}ms"/> '
-    return f"<speak>{pause.join(escape(s) for s in split_sentences(text))}</speak>"
-
-
-def espeak_options(voice: Voice) -> list[str]:
-    return [
-        "-v", voice.name,
-        "-s", str(voice.rate_wpm),
-        "-p", str(voice.pitch),
-        "-g", str(word_gap_units(voice.word_gap_ms, voice.rate_wpm)),
-    ]  # fmt: skip
-
-
-def word_gap_units(gap_ms: float, rate_wpm: int) -> int:
-    """espeak-ng's -g value that comes closest to a pause of `gap_ms` at `rate_wpm`."""
-    rates, ms_per_unit = zip(*_GAP_MS_PER_UNIT, strict=True)
-    return max(0, round(gap_ms / float(np.interp(rate_wpm, rates, ms_per_unit))))
-
-
-def _check_variant(executable: str, name: str) -> None:
-    """espeak-ng falls back to its plain voice for an unknown `+variant`; make that an error."""
-    variant = name.partition("+")[2]
-    known = _variants(executable)
-    if variant and known and variant.lower() not in known:
-        raise MeditateError(
-            f"espeak-ng has no voice variant {variant!r} (in {name!r}); "
-            "`espeak-ng --voices=variant` lists them"
-        )
-
-
-@functools.lru_cache(maxsize=4)
-def _variants(executable: str) -> frozenset[str]:
-    listing = subprocess.run(
-        [executable, "--voices=variant"], capture_output=True, text=True, check=False
-    ).stdout
-    names: set[str] = set()
-    for line in listing.splitlines()[1:]:
-        columns = line.split()
-        if len(columns) >= 5:
-            names.add(columns[3].lower())
-            names.add(columns[4].removeprefix("!v/").lower())
-    return frozenset(names)
-
-
-def trim_silence(samples: np.ndarray, rate: int, edge: float = EDGE_SECONDS) -> np.ndarray:
-    """`samples` with exactly `edge` seconds of silence before its first and after its last sound.
-
-    Sound is any 10 ms frame within 45 dB of the loudest frame and above -60 dBFS.
-    """
-    frame = max(1, round(_FRAME_SECONDS * rate))
-    count = len(samples) // frame
-    pad = np.zeros(round(edge * rate), dtype=samples.dtype)
-    if count == 0:
-        return pad
-    frames = samples[: count * frame].astype(np.float64).reshape(count, frame) / 32768.0
-    level = 10 * np.log10(np.mean(frames**2, axis=1) + 1e-20)
-    threshold = max(level.max() - _SOUND_BELOW_PEAK_DB, _SOUND_FLOOR_DBFS)
-    loud = np.flatnonzero(level > threshold)
-    if loud.size == 0:
-        return pad
-    sound = samples[loud[0] * frame : min(len(samples), (loud[-1] + 1) * frame)]
-    return np.concatenate([pad, sound, pad])
-
-
-def read_wav(path: Path) -> tuple[np.ndarray, int]:
-    """The samples of a 16-bit mono WAV and its rate."""
-    with wave.open(str(path), "rb") as reader:
-        if reader.getsampwidth() != 2 or reader.getnchannels() != 1:
-            raise ValueError(f"{path}: expected 16-bit mono, as espeak-ng writes")
-        data = reader.readframes(reader.getnframes())
-        return np.frombuffer(data, dtype="<i2").copy(), reader.getframerate()
-
-
-def write_wav(path: Path, samples: np.ndarray, rate: int) -> None:
-    with wave.open(str(path), "wb") as writer:
-        writer.setnchannels(1)
-        writer.setsampwidth(2)
-        writer.setframerate(rate)
-        writer.writeframes(samples.astype("<i2").tobytes())
+def _read_phrase(wav: Path, engine: str) -> tuple[np.ndarray, int]:
+    try:
+        return pacing.read_wav(wav)
+    except (OSError, EOFError, ValueError) as error:
+        raise SpeechFailure(f"{engine} wrote speech that cannot be read: {error}") from None
