@@ -12,6 +12,7 @@ from player.cli.export import export_command
 from player.cli.history import history
 from player.cli.new import new
 from player.cli.play import demo, play
+from player.cli.record import record
 from player.cli.timer import timer
 from player.common.errors import MeditateError
 
@@ -57,5 +58,17 @@ def main() -> None:
     """
 
 
-for command in (list_command, show, check, schema, play, demo, export_command, new, history, timer):
+for command in (
+    list_command,
+    show,
+    check,
+    schema,
+    play,
+    demo,
+    export_command,
+    record,
+    new,
+    history,
+    timer,
+):
     main.add_command(command)
