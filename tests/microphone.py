@@ -49,7 +49,7 @@ def asoundrc(infile: Path, played: Path | None = None) -> str:
 def alsa_env(folder: Path, config: str | None) -> dict[str, str]:
     """The environment of a child whose ALSA reads `config` (None: no .asoundrc at all)."""
     home = folder / "alsa-home"
-    home.mkdir(exist_ok=True)
+    home.mkdir(parents=True, exist_ok=True)
     if config is not None:
         (home / ".asoundrc").write_text(config)
     return {**os.environ, "HOME": str(home)}

@@ -9,7 +9,6 @@ uses, so no second YAML library has to agree with it. Pure: text in, text out.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -69,7 +68,26 @@ def yaml_scalar(value: str) -> str:
                 return value
         except yaml.YAMLError:
             pass
-    return json.dumps(value, ensure_ascii=False)
+    return '"' + "".join(_escaped(char) for char in value) + '"'
+
+
+def _escaped(char: str) -> str:
+    """One character inside a double-quoted YAML string."""
+    if char in '"\\':
+        return "\\" + char
+    code = ord(char)
+    printable = (
+        0x20 <= code <= 0x7E
+        or code == 0x85
+        or 0xA0 <= code <= 0xD7FF
+        or 0xE000 <= code <= 0xFFFD
+        or 0x10000 <= code <= 0x10FFFF
+    )
+    if printable and code != 0x85:
+        return char
+    if code <= 0xFF:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
 def _compose(text: str) -> Node | None:
@@ -141,4 +159,5 @@ def _edit(text: str, node: MappingNode, clip: str) -> tuple[int, int, str]:
     if node.flow_style:  # {text: ...}: just after the brace
         return start + 1, start + 1, f"narration: {written}, "
     indent = " " * node.start_mark.column
-    return start, start, f"narration: {written}\n{indent}"
+    newline = "\r\n" if "\r\n" in text else "\n"  # as the file ends its lines
+    return start, start, f"narration: {written}{newline}{indent}"

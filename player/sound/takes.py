@@ -130,7 +130,7 @@ class TakeDetector:
         )
         self._frames: list[tuple[int, np.ndarray]] = []
         self._begun = 0
-        self._heard_until = 0
+        self._heard_until = listener.position  # the end of the last frame fed
         self._voice: list[int] | None = None
         self._keep_above = 0.0
 
@@ -138,6 +138,7 @@ class TakeDetector:
         """Take one frame; the take once it has ended, else None."""
         listener = self.listener
         level = self.level = level_dbfs(frame)
+        end = self._heard_until = start + len(frame)
         if self.state is State.WAITING:
             if not listener.calibrated:
                 listener.heard(frame, level, quiet=True)
@@ -150,11 +151,10 @@ class TakeDetector:
             listener.heard(frame, level, quiet=not loud)
             if self._run >= self._need:
                 voice_start = start - (self._run - 1) * FRAME
-                self._begin(list(self._ring), voice_start, start + len(frame), threshold)
+                self._begin(list(self._ring), voice_start, end, threshold)
             return None
         listener.heard(frame, level, quiet=False)
         self._frames.append((start, frame))
-        end = self._heard_until = start + len(frame)
         if level >= self._keep_above:
             if self._voice is None:
                 self._voice = [start, end]
@@ -176,8 +176,7 @@ class TakeDetector:
     def start_now(self) -> None:
         """Space: the take starts here, whether or not anyone speaks yet."""
         if self.state is State.WAITING:
-            position = self.listener.position
-            self._begin([], None, position, self.listener.start_dbfs())
+            self._begin([], None, self._heard_until, self.listener.start_dbfs())
 
     def stop_now(self) -> RawTake:
         """Space again: the take ends here."""
