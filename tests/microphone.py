@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 import subprocess
+import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -16,19 +17,29 @@ from pathlib import Path
 
 import numpy as np
 
+from player.common.paths import bundled_sessions_dir
+
 RATE = 44100
 PERIOD = 441  # the recorder's period: a paced FIFO must be fed in exactly these blocks
+MEDITATE = [sys.executable, "-c", "import sys; from player.cli import main; sys.exit(main())"]
+THREE_BREATHS = bundled_sessions_dir() / "three-breaths.yaml"
+TEXTS = [  # what three-breaths says, line by line
+    "Wherever you are, let yourself stop for a moment. Let your shoulders drop.",
+    "Breathe in slowly.",
+    "And let it go.",
+    "Notice how you feel now. Carry this quiet with you.",
+]
 
 
-def asoundrc(infile: Path, played: Path | None = None) -> str:
+def asoundrc(infile: Path, played: Path | None = None, captured: str = "/dev/null") -> str:
     """The default device: capture from `infile` (raw S16_LE mono 44.1 kHz; the plug converts
     for a client asking anything else, and passes bytes through untouched otherwise), and
     with `played`, playback into that file. `file` is required even for capture: the plugin
-    also writes what it captured there."""
+    also writes what it captured there (`captured`: "|command" pipes it to a command)."""
     capture = (
         "type plug\n"
         "        slave {\n"
-        f'            pcm {{ type file; slave.pcm "null"; file "/dev/null"; infile "{infile}"; '
+        f'            pcm {{ type file; slave.pcm "null"; file "{captured}"; infile "{infile}"; '
         'format "raw" }\n'
         "            format S16_LE\n"
         "            rate 44100\n"
@@ -100,6 +111,7 @@ def reading(
     """Someone reading `texts` one after another: a second of room noise (-60 dBFS) first,
     `gap` seconds between phrases, `tail` seconds of quiet after the last (reads past the end
     of an ALSA infile return stale memory, so the recorder must never get there)."""
+    folder.mkdir(parents=True, exist_ok=True)
     parts: list[np.ndarray] = [np.zeros(round(lead * RATE))]
     phrases, cursor = [], round(lead * RATE)
     for i, text in enumerate(texts):
@@ -142,8 +154,10 @@ class PacedMicrophone:
         self._thread.start()
 
     def say(self, samples: np.ndarray) -> None:
+        """Say `samples` next, over the room's noise, as a microphone hears a voice."""
+        heard = samples.astype(np.float64) + noise(len(samples), seed=len(self._said) + 11)
         with self._lock:
-            self._said.append(samples.astype("<i2"))
+            self._said.append(np.clip(np.round(heard), -32768, 32767).astype("<i2"))
 
     def quiet(self) -> bool:
         with self._lock:
@@ -176,4 +190,51 @@ class PacedMicrophone:
 
     def close(self) -> None:
         self._stop.set()
+        reader = None
+        with contextlib.suppress(OSError):  # a writer still waiting for a reader: be one
+            reader = os.open(self.fifo, os.O_RDONLY | os.O_NONBLOCK)
         self._thread.join(timeout=5)
+        if reader is not None:
+            os.close(reader)
+
+
+class Studio:
+    """A user's folders and a microphone for one test, and `meditate` run against them."""
+
+    def __init__(self, folder: Path, config: str | None) -> None:
+        self.folder = folder
+        self.data = folder / "data"
+        self.env = {
+            **alsa_env(folder, config),
+            "XDG_DATA_HOME": str(self.data),
+            "XDG_CACHE_HOME": str(folder / "cache"),
+            "MEDITATE_PREROLL": "all",
+        }
+        self.sessions = self.data / "meditate" / "sessions"
+
+    def microphone(self, config: str | None) -> None:
+        """What ALSA's default device is from now on (None: no .asoundrc, no device)."""
+        rc = Path(self.env["HOME"]) / ".asoundrc"
+        if config is None:
+            rc.unlink(missing_ok=True)
+        else:
+            rc.write_text(config)
+
+    def run(self, *args: str, timeout: float = 180, **kw) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [*MEDITATE, *args], env=self.env, capture_output=True, text=True,
+            stdin=subprocess.DEVNULL, timeout=timeout, check=False, **kw,
+        )  # fmt: skip
+
+    def copy(self, name: str = "three-breaths") -> Path:
+        return self.sessions / f"{name}.yaml"
+
+    def takes(self, name: str = "three-breaths") -> list[Path]:
+        return sorted((self.sessions / name / "voice").glob("*"))
+
+    def leftovers(self) -> list[Path]:
+        return [p for p in self.data.rglob("*") if "meditate-partial" in p.name]
+
+
+def studio_for(tmp_path: Path, raw: Path, played: Path | None = None) -> Studio:
+    return Studio(tmp_path, asoundrc(raw, played))

@@ -4,8 +4,6 @@ serves a prepared reading (espeak-ng, one phrase a line, quiet between) as the m
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,25 +11,18 @@ import numpy as np
 import pytest
 from microphone import (
     RATE,
+    TEXTS,
+    THREE_BREATHS,
     Phrase,
-    alsa_env,
+    Studio,
     asoundrc,
     decode_mono,
     locate,
     reading,
+    studio_for,
     write_raw,
 )
 
-from player.common.paths import bundled_sessions_dir
-
-MEDITATE = [sys.executable, "-c", "import sys; from player.cli import main; sys.exit(main())"]
-THREE_BREATHS = bundled_sessions_dir() / "three-breaths.yaml"
-TEXTS = [
-    "Wherever you are, let yourself stop for a moment. Let your shoulders drop.",
-    "Breathe in slowly.",
-    "And let it go.",
-    "Notice how you feel now. Carry this quiet with you.",
-]
 PRE, POST = 0.15, 0.3  # the handles a take keeps around the voice
 
 
@@ -47,40 +38,6 @@ def three_breaths_read(tmp_path_factory: pytest.TempPathFactory) -> Reading:
     folder = tmp_path_factory.mktemp("reading")
     samples, phrases = reading(TEXTS, folder)
     return Reading(write_raw(samples, folder / "input.raw"), samples, phrases)
-
-
-class Studio:
-    """A user's folders and a microphone for one test, and `meditate` run against them."""
-
-    def __init__(self, folder: Path, config: str | None) -> None:
-        self.folder = folder
-        self.data = folder / "data"
-        self.env = {
-            **alsa_env(folder, config),
-            "XDG_DATA_HOME": str(self.data),
-            "XDG_CACHE_HOME": str(folder / "cache"),
-            "MEDITATE_PREROLL": "all",
-        }
-        self.sessions = self.data / "meditate" / "sessions"
-
-    def run(self, *args: str, timeout: float = 180, **kw) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [*MEDITATE, *args], env=self.env, capture_output=True, text=True,
-            stdin=subprocess.DEVNULL, timeout=timeout, check=False, **kw,
-        )  # fmt: skip
-
-    def copy(self, name: str = "three-breaths") -> Path:
-        return self.sessions / f"{name}.yaml"
-
-    def takes(self, name: str = "three-breaths") -> list[Path]:
-        return sorted((self.sessions / name / "voice").glob("*"))
-
-    def leftovers(self) -> list[Path]:
-        return [p for p in self.data.rglob("*") if "meditate-partial" in p.name]
-
-
-def studio_for(tmp_path: Path, raw: Path, played: Path | None = None) -> Studio:
-    return Studio(tmp_path, asoundrc(raw, played))
 
 
 def changed_lines(before: str, after: str) -> list[tuple[str, str]]:
@@ -221,3 +178,68 @@ def test_her_takes_sit_at_the_level_of_the_bundled_voice(
     print("narration LUFS, hers:   ", [round(x, 1) for x in levels["hers"]])
     for bundled, hers in zip(levels["bundled"], levels["hers"], strict=True):
         assert abs(bundled - hers) <= 1.5
+
+
+def read_aloud(folder: Path, texts: list[str], **kw) -> str:
+    """A microphone serving a reading of `texts`."""
+    samples, _ = reading(texts, folder, **kw)
+    return asoundrc(write_raw(samples, folder / "input.raw"))
+
+
+def statuses(studio: Studio, session: str = "three-breaths") -> list[str]:
+    listed = studio.run("record", session, "--list")
+    assert listed.returncode == 0, listed.stderr
+    return [line.split()[1] for line in listed.stdout.splitlines()[2:]]
+
+
+def test_only_from_and_missing_record_just_those_lines(tmp_path: Path):
+    studio = Studio(tmp_path, read_aloud(tmp_path / "a", [TEXTS[1]]))
+    done = studio.run("record", "three-breaths", "--only", "2")
+    assert done.returncode == 0, done.stderr
+    assert [line.split("  ")[0] for line in done.stdout.splitlines()[1:-1]] == ["line 2/4"]
+    assert [p.name for p in studio.takes()] == ["02-in.flac"]
+    assert statuses(studio) == ["bundled", "recorded", "bundled", "bundled"]
+
+    studio.microphone(read_aloud(tmp_path / "b", TEXTS[2:]))
+    done = studio.run("record", "three-breaths", "--missing", "--from", "3")
+    assert done.returncode == 0, done.stderr
+    assert [line[:8] for line in done.stdout.splitlines()[1:-1]] == ["line 3/4", "line 4/4"]
+    assert statuses(studio) == ["bundled", "recorded", "recorded", "recorded"]
+
+    studio.microphone(read_aloud(tmp_path / "c", TEXTS[:1]))
+    done = studio.run("record", "three-breaths", "--missing")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[0].startswith("Recording 1 line of Three Breaths into")
+    assert statuses(studio) == ["recorded"] * 4
+
+    done = studio.run("record", "three-breaths", "--missing")
+    assert done.returncode == 0
+    assert done.stdout.startswith("Nothing to record: every line chosen has your voice")
+    assert studio.run("check", "three-breaths").returncode == 0
+
+    wrong = studio.run("record", "three-breaths", "--only", "9")
+    assert wrong.returncode == 2
+    assert wrong.stderr == (
+        "meditate: there is no line 9: the lines are numbered 1 to 4 "
+        "(see: meditate record three-breaths --list)\n"
+    )
+
+
+def test_a_breath_cue_heard_in_two_repeats_is_recorded_once_for_both(tmp_path: Path):
+    studio = Studio(tmp_path, read_aloud(tmp_path / "a", ["Breathe in."]))
+    listed = studio.run("record", "embracing-separation", "--list").stdout.splitlines()
+    (row,) = [line for line in listed if "narration/common/breathe-in.ogg" in line]
+    number, _, heard = row.split()[:3]
+    assert heard == "7x"
+    done = studio.run("record", "embracing-separation", "--only", number)
+    assert done.returncode == 0, done.stderr
+    written = f"embracing-separation/voice/{int(number):02d}-breathe-in.flac"
+    assert done.stdout.splitlines()[1].endswith(f"{written}  (heard 7 times)")
+    bundled = (THREE_BREATHS.parent / "embracing-separation.yaml").read_text()
+    changes = changed_lines(bundled, studio.copy("embracing-separation").read_text())
+    assert [(old.strip(), new.strip()) for old, new in changes] == [
+        ("- narration: narration/common/breathe-in.ogg", f"- narration: {written}")
+    ] * 2
+    shown = json.loads(studio.run("show", "embracing-separation", "--json").stdout)
+    sources = [e["source"] for e in shown["events"] if e["kind"] == "narration"]
+    assert sources.count(str(studio.sessions / written)) == 7

@@ -36,7 +36,7 @@ def level_dbfs(samples: np.ndarray) -> float:
 class TakeSettings:
     silence: float = 1.5  # seconds of quiet after the voice that end a take
     max_seconds: float = 60.0  # the longest take
-    start_dbfs: float = -55.0  # the voice never starts below this level
+    start_dbfs: float = -50.0  # the voice never starts below this level
     above_floor_db: float = 15.0  # ... nor below the noise floor plus this
     hysteresis_db: float = 6.0  # it goes on while frames stay above the start level less this
     min_voice: float = 0.03  # seconds above the start level that make a start
