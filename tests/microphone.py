@@ -150,6 +150,8 @@ class PacedMicrophone:
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self.written = 0  # samples fed so far
+        self.sent: list[np.ndarray] = []  # every block fed, in order
+        self._saying_until = 0
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
 
@@ -160,8 +162,9 @@ class PacedMicrophone:
             self._said.append(np.clip(np.round(heard), -32768, 32767).astype("<i2"))
 
     def quiet(self) -> bool:
+        """Everything said has been fed to the recorder."""
         with self._lock:
-            return not self._said
+            return not self._said and self.written >= self._saying_until
 
     def _run(self) -> None:
         try:
@@ -176,6 +179,8 @@ class PacedMicrophone:
                 if len(pending) < PERIOD:
                     with self._lock:
                         said = self._said.pop(0) if self._said else None
+                        if said is not None:
+                            self._saying_until = self.written + len(pending) + len(said)
                     if said is None:
                         at = self.written % (len(floor) - PERIOD)
                         said = floor[at : at + PERIOD]
@@ -186,7 +191,12 @@ class PacedMicrophone:
                 time.sleep(max(0.0, began + self.written / RATE - time.monotonic()))
                 writer.write(block.tobytes())
                 writer.flush()
+                self.sent.append(block)
                 self.written += PERIOD
+
+    def stream(self) -> np.ndarray:
+        """Everything the microphone gave so far."""
+        return np.concatenate(self.sent) if self.sent else np.zeros(0, "<i2")
 
     def close(self) -> None:
         self._stop.set()

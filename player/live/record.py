@@ -208,8 +208,7 @@ class TerminalRecording:
                 raw = self.detector.feed(*frame)
                 level = self.detector.level
                 if raw is not None:
-                    self.take = finish(raw, self.settings)
-                    self.problems = tuple(self.take.problems(self.settings))
+                    self._finished(raw)
             else:
                 level = level_dbfs(frame[1])
             self._peak = max(self._peak, level)
@@ -258,6 +257,7 @@ class TerminalRecording:
     def _finished(self, raw: RawTake) -> None:
         self.take = finish(raw, self.settings)
         self.problems = tuple(self.take.problems(self.settings))
+        self.message = ""  # what the take says is the news now
 
     def _reset(self) -> None:
         self._stop_playing()
@@ -298,6 +298,7 @@ class TerminalRecording:
             line=self.lines[self.index],
             lines_in_script=self.lines_in_script,
             mode=mode,
+            silent=self.take is not None and self.take.silent,
             level_dbfs=self._peak,
             seconds=seconds,
             problems=self.problems,

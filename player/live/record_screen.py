@@ -22,6 +22,7 @@ class View:
     line: Line
     lines_in_script: int
     mode: str  # "calibrating", "waiting", "recording" or "review"
+    silent: bool  # the take under review holds no voice
     level_dbfs: float  # the loudest 10 ms since the last picture
     seconds: float  # how long the take has run, or the finished take's length
     problems: tuple[str, ...]  # of the finished take
@@ -60,7 +61,7 @@ def picture(view: View) -> list[str]:
     indent = " " * TEXT_INDENT
     body = [f"{indent}{BOLD}{w}{PLAIN}" if w else "" for w in words]
     state = _state(view)
-    note = view.problems[0] if view.problems else view.message
+    note = view.message or (view.problems[0] if view.problems else "")
     keys = KEYS_HELP
     return [
         _fit(head, width),
@@ -82,7 +83,7 @@ def _state(view: View) -> str:
     dot = "●" if view.unicode else "*"
     if view.mode == "recording":
         return f"{dot} Recording {view.seconds:4.1f} s  (it ends after a pause; space ends it now)"
-    if view.problems and "nothing was heard" in view.problems[0]:
+    if view.silent:
         return "Nothing to keep. r records it again."
     return f"Take of {view.seconds:.1f} s.  n keeps it, r records it again, p plays it back."
 
