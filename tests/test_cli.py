@@ -196,5 +196,6 @@ def test_python_dash_m_is_the_same_program_with_every_command(module: str) -> No
     )
     listed = re.findall(r"^  (\w+) ", done.stdout.split("Commands:")[1], flags=re.MULTILINE)
     assert listed == [
-        "check", "demo", "export", "history", "list", "new", "play", "schema", "show", "timer",
+        "check", "demo", "export", "history", "list", "new", "play", "record", "schema",
+        "show", "timer",
     ]  # fmt: skip

@@ -228,7 +228,7 @@ def _print_list(title: str, path: Path, lines: tuple[Line, ...], statuses: dict[
     from player.cli.table import Column, render
 
     noun = "line" if len(lines) == 1 else "lines"
-    click.echo(f"{title}: {len(lines)} {noun} to record ({display_path(path)})")
+    click.echo(f"{title}: {len(lines)} {noun} ({display_path(path)})")
     columns = [
         Column("LINE", right=True),
         Column("NOW"),

@@ -87,9 +87,9 @@ class Microphone:
 
     def read(self, timeout: float | None) -> np.ndarray | None:
         """The next block of samples, or None if none came within `timeout` seconds
-        (0: only what is there). Raises InputLost when the device failed."""
+        (0: only what is there; None: wait for it). Raises InputLost when the device failed."""
         try:
-            item = self._queue.get(timeout=timeout) if timeout else self._queue.get_nowait()
+            item = self._queue.get(block=timeout != 0, timeout=timeout or None)
         except queue.Empty:
             return None
         if isinstance(item, BaseException):
