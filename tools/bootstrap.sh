@@ -1,7 +1,8 @@
 #!/bin/sh
 # Installs the system packages meditate needs, if any are missing: ffmpeg (encoding and
-# decoding), a C compiler and the ALSA headers (to build simpleaudio), espeak-ng (draft
-# narration) and Python's venv. Quick and silent when everything is present.
+# decoding), a C compiler and the ALSA headers (to build simpleaudio and pyalsaaudio, for the
+# speakers and the microphone; neither has a Linux wheel), espeak-ng (draft narration) and
+# Python's venv. Quick and silent when everything is present.
 #
 # With --dev it also installs the independent readers the tests check exports with:
 # id3lib's id3info, mp3val, metaflac and GStreamer's gst-discoverer (with its WAV parser);

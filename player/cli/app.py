@@ -12,6 +12,7 @@ from player.cli.export import export_command
 from player.cli.history import history
 from player.cli.new import new
 from player.cli.play import demo, play
+from player.cli.record import record
 from player.cli.timer import timer
 from player.cli.voices import voices
 from player.common.errors import MeditateError
@@ -66,6 +67,7 @@ for command in (
     play,
     demo,
     export_command,
+    record,
     new,
     history,
     timer,

@@ -42,7 +42,7 @@ class SimpleaudioDevice:
         from simpleaudio._simpleaudio import SimpleaudioError
 
         try:
-            with _quiet_stderr():
+            with quiet_stderr():
                 return simpleaudio.play_buffer(pcm, 2, 2, SAMPLE_RATE)
         except SimpleaudioError as error:
             reason = str(error).split("--")[-1].replace("MSG:", "").strip()
@@ -50,7 +50,7 @@ class SimpleaudioDevice:
 
 
 @contextlib.contextmanager
-def _quiet_stderr() -> Iterator[None]:
+def quiet_stderr() -> Iterator[None]:
     """ALSA prints its own complaints to stderr; ours, in one line, say it better."""
     try:
         saved = os.dup(2)

@@ -6,9 +6,9 @@ import contextlib
 import os
 import select
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from enum import Enum
-from typing import TextIO
+from typing import TextIO, TypeVar
 
 
 class Key(Enum):
@@ -33,15 +33,23 @@ _SEQUENCES = {
 }
 
 
+K = TypeVar("K")
+
+
 def parse_keys(data: bytes) -> list[Key]:
     """The keys in what the terminal sent; anything else is ignored."""
-    keys: list[Key] = []
+    return parse_with(data, _SEQUENCES)
+
+
+def parse_with(data: bytes, table: Mapping[bytes, K]) -> list[K]:
+    """The keys in what the terminal sent, as `table` names them; anything else is ignored."""
+    keys: list[K] = []
     position = 0
     while position < len(data):
         for length in (3, 1):
             chunk = data[position : position + length]
-            if chunk in _SEQUENCES:
-                keys.append(_SEQUENCES[chunk])
+            if chunk in table:
+                keys.append(table[chunk])
                 position += length
                 break
         else:
@@ -64,11 +72,16 @@ def cbreak(fd: int) -> Iterator[None]:
 
 
 def read_keys(fd: int, timeout: float) -> list[Key]:
+    return read_with(fd, timeout, _SEQUENCES)
+
+
+def read_with(fd: int, timeout: float, table: Mapping[bytes, K]) -> list[K]:
+    """The keys typed within `timeout` seconds, as `table` names them."""
     ready, _, _ = select.select([fd], [], [], timeout)
     if not ready:
         return []
     data = os.read(fd, 64)
-    return parse_keys(data)
+    return parse_with(data, table)
 
 
 class LiveArea:

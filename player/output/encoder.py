@@ -242,7 +242,7 @@ def _explain(returncode: int, stderr: str, name: str) -> str:
     if returncode == -signal.SIGXFSZ or "File too large" in text:
         return f"file size limit reached while writing {name} (see `ulimit -f`): raise the limit"
     if "No space left on device" in text or "Disk quota exceeded" in text:
-        return f"disk full while writing {name}: free some space and export again"
+        return f"disk full while writing {name}: free some space and try again"
     if reason:
         return f"ffmpeg failed while writing {name}: {reason}"
     if returncode < 0:
