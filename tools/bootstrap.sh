@@ -4,7 +4,8 @@
 # narration) and Python's venv. Quick and silent when everything is present.
 #
 # With --dev it also installs the independent readers the tests check exports with:
-# id3lib's id3info, mp3val, metaflac and GStreamer's gst-discoverer (with its WAV parser).
+# id3lib's id3info, mp3val, metaflac and GStreamer's gst-discoverer (with its WAV parser), and
+# Debian's Chromium, which the tests open the published web page in (headless; no download).
 set -eu
 
 dev=""
@@ -29,6 +30,7 @@ if [ -n "$dev" ]; then
     [ -e /usr/lib/x86_64-linux-gnu/gstreamer-1.0/libgstwavparse.so ] \
         || [ -n "$(find /usr/lib -name libgstwavparse.so 2>/dev/null | head -1)" ] \
         || missing="$missing gstreamer1.0-plugins-good"
+    have chromium || missing="$missing chromium"
 fi
 
 [ -z "$missing" ] && exit 0

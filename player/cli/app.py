@@ -12,6 +12,7 @@ from player.cli.export import export_command
 from player.cli.history import history
 from player.cli.new import new
 from player.cli.play import demo, play
+from player.cli.publish import publish
 from player.common.errors import MeditateError
 
 EXIT_USER_ERROR = 2
@@ -44,7 +45,7 @@ class MeditateGroup(click.Group):
 @click.group(cls=MeditateGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", message="meditate %(version)s (session format 1)")
 def main() -> None:
-    """Guided audio meditation: list, show, check, play and export sessions.
+    """Guided audio meditation: list, show, check, play, export and publish sessions.
 
     A session is a YAML script of narration, silence, bells and ambient sound.
     Name one by its file stem (see `meditate list`) or give a path to a YAML file.
@@ -56,5 +57,16 @@ def main() -> None:
     """
 
 
-for command in (list_command, show, check, schema, play, demo, export_command, new, history):
+for command in (
+    list_command,
+    show,
+    check,
+    schema,
+    play,
+    demo,
+    export_command,
+    publish,
+    new,
+    history,
+):
     main.add_command(command)

@@ -174,4 +174,8 @@ def _export_item(
             write_captions(timeline, item.target.with_suffix(f".{captions}"), captions, force=force)
     except MeditateError as error:
         return str(error), None
+    except KeyboardInterrupt:
+        # Ctrl-C or SIGTERM: the partial file is already removed. A worker that ends by
+        # SystemExit ends quietly; one that ends by KeyboardInterrupt prints a traceback.
+        raise SystemExit(130) from None
     return None, result.loudness
