@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from click.shell_completion import CompletionItem
@@ -13,6 +13,11 @@ from click.shell_completion import CompletionItem
 from player.cli.exits import EXIT_INTERRUPTED, EXIT_USER_ERROR
 from player.cli.params import BITRATE, DecibelsParam
 from player.common.errors import MeditateError
+
+if TYPE_CHECKING:
+    from player.output.batch import BatchOutcome
+    from player.output.publish.publish import Report
+    from player.output.publish.settings import PublishSettings
 
 
 class _Checked(click.ParamType):
@@ -65,7 +70,9 @@ def _complete_sessions(
 @click.option(
     "--loudness", type=DecibelsParam(-40, -5), metavar="LUFS", help="Loudness target [-16]."
 )
-@click.option("--prune", is_flag=True, help="Remove the episodes of sessions no longer published.")
+@click.option(
+    "--prune", is_flag=True, help="Remove the episodes, and their files, of sessions not named now."
+)
 @click.option(
     "-j",
     "--jobs",
@@ -135,8 +142,9 @@ def _remembered_form(name: str) -> str:
 
 
 def _publish(
-    folder: Path, settings: Any, prune: bool, jobs: int | None, force: bool, quiet: bool
-) -> None:
+    folder: Path, settings: PublishSettings, prune: bool, jobs: int | None, force: bool,
+    quiet: bool,
+) -> None:  # fmt: skip
     from player.cli.progress import frames_progress
     from player.cli.signals import sigterm_as_keyboard_interrupt
     from player.output.export import LOUDNESS_TOLERANCE
@@ -149,7 +157,7 @@ def _publish(
     if settings.sessions == ALL:
         sessions = [(entry.name, entry.path) for entry in discover()]
     else:
-        for name in settings.sessions:
+        for name in settings.sessions or ():
             try:
                 path = resolve(name)
             except MeditateError as error:
@@ -162,7 +170,7 @@ def _publish(
     show_bar = not quiet and sys.stderr.isatty()
     target = settings.loudness or DEFAULT_LOUDNESS
 
-    def finished(outcome: Any) -> None:
+    def finished(outcome: BatchOutcome) -> None:
         name = outcome.item.name
         if outcome.error:
             click.echo(f"meditate: {name}: {outcome.error}", err=True)
@@ -179,7 +187,8 @@ def _publish(
             click.echo(f"Exported {name}{loudness}")
 
     exporting = sum(1 for entry in plan.entries if entry.action == "export")
-    with frames_progress(plan.frames, f"Exporting {exporting}", enabled=show_bar) as advance:
+    label = f"Exporting {exporting} of {len(plan.entries)} sessions"
+    with frames_progress(plan.frames, label, enabled=show_bar) as advance:
         report = run_publish(
             plan, jobs=jobs or os.cpu_count() or 1, progress=advance, finished=finished,
             worker_setup=sigterm_as_keyboard_interrupt,
@@ -190,7 +199,7 @@ def _publish(
         sys.exit(EXIT_USER_ERROR)
 
 
-def _summary(folder: Path, report: Any) -> None:
+def _summary(folder: Path, report: Report) -> None:
     counts = [
         (len(report.exported), "exported"),
         (len(report.reused), "finished earlier"),

@@ -12,6 +12,7 @@ import email.utils
 import html
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
+from urllib.parse import quote
 
 from player import __version__
 from player.output.publish.model import (
@@ -68,7 +69,7 @@ def feed_xml(channel: Channel, episodes: Sequence[Episode]) -> bytes:
 def _item(parent: ET.Element, channel: Channel, episode: Episode) -> None:
     item = ET.SubElement(parent, "item")
     _text(item, "title", episode.title)
-    _text(item, "link", f"{channel.base_url}#{episode.name}")
+    _text(item, "link", f"{channel.base_url}#{quote(episode.anchor)}")
     # apps read a description as HTML: plain text is escaped for HTML, then for XML
     _text(item, "description", html.escape(episode.description or episode.title, quote=False))
     guid = _text(item, "guid", episode.guid)

@@ -1,8 +1,9 @@
 """What decides an episode's files, as one digest: when it is unchanged, so are they.
 
 The script, every file it plays or embeds (by content: a clip copied elsewhere or touched is
-the same clip), the options the audio is made with, and the version of meditate. File
-digests are remembered under each file's size and modification time.
+the same clip) and the options the audio is made with. Not the version of meditate: a new
+release does not make every episode anew by itself (FORMAT does, when raised). File digests
+are remembered under each file's size and modification time.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import hashlib
 import json
 from pathlib import Path
 
-from player import __version__
 from player.common.cache import Cache, code_version, user_cache
 from player.output.export import FileSettings, cover_path
 from player.session.timeline import Timeline
@@ -36,7 +36,6 @@ def episode_digest(
         files.append(cover)
     document = {
         "format": FORMAT,
-        "meditate": __version__,
         "options": dataclasses.asdict(options),
         "settings": dataclasses.asdict(settings),
         "files": [file_digest(path, cache) for path in files],

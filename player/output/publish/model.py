@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -57,6 +58,11 @@ class Episode:
     image: str | None  # the session's own square cover, if it has one
     chapters: tuple[ChapterTag, ...] = ()
     cues: tuple[Cue, ...] = ()
+
+    @property
+    def anchor(self) -> str:
+        """Its id on the page (no spaces, which an HTML id cannot hold)."""
+        return re.sub(r"\s+", "-", self.name)
 
     @property
     def files(self) -> tuple[str, ...]:

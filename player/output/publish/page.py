@@ -112,9 +112,9 @@ def _header(body: ET.Element, channel: Channel) -> None:
 
 def _article(main: ET.Element, channel: Channel, episode: Episode) -> None:
     article = ET.SubElement(
-        main, "article", {"id": episode.name, "aria-labelledby": f"{episode.name}-title"}
+        main, "article", {"id": episode.anchor, "aria-labelledby": f"{episode.anchor}-title"}
     )
-    _text(article, "h2", episode.title, {"id": f"{episode.name}-title"})
+    _text(article, "h2", episode.title, {"id": f"{episode.anchor}-title"})
     audio_href = quote(episode.audio)
     meta = _text(
         article,
@@ -127,7 +127,7 @@ def _article(main: ET.Element, channel: Channel, episode: Episode) -> None:
     )
     if episode.description:
         _text(article, "p", episode.description)
-    player_id = f"{episode.name}-player"
+    player_id = f"{episode.anchor}-player"
     audio = ET.SubElement(
         article,
         "audio",

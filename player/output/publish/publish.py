@@ -24,6 +24,7 @@ from typing import Literal
 from player.common.clock import now
 from player.common.errors import MeditateError
 from player.common.files import write_file
+from player.common.images import NotAnImage, image_info
 from player.output import batch
 from player.output.captions import caption_cues, webvtt
 from player.output.export import FileSettings, chapter_tags
@@ -98,14 +99,6 @@ class Plan:
         """Audio to render, for a progress display."""
         return sum(e.timeline.length for e in self.entries if e.action == "export")
 
-    @property
-    def options(self) -> RenderOptions:
-        return RenderOptions(loudness=self.settings.loudness or DEFAULT_LOUDNESS)
-
-    @property
-    def file_settings(self) -> FileSettings:
-        return FileSettings(bitrate=self.settings.bitrate or DEFAULT_BITRATE)
-
 
 @dataclass
 class Report:
@@ -146,8 +139,9 @@ def plan_publish(
         )
     _check_folder(folder)
     manifest = read_manifest(folder)
-    options = RenderOptions(loudness=settings.loudness or DEFAULT_LOUDNESS)
-    file_settings = FileSettings(bitrate=settings.bitrate or DEFAULT_BITRATE)
+    cover_source = settings.cover or bundled_cover()
+    _check_image(cover_source)
+    options, file_settings = _render_options(settings), _file_settings(settings)
     entries: list[Entry] = []
     problems: list[tuple[str, str]] = list(missing or ())
     for name, path in _unique(sessions):
@@ -164,9 +158,6 @@ def plan_publish(
     entries = [dataclasses.replace(e, action=_action(e, folder, manifest)) for e in entries]
     named = {name for name, _ in sessions} | {name for name, _ in problems}
     pruned = tuple(sorted(set(manifest.episodes) - named)) if prune else ()
-    cover_source = settings.cover or bundled_cover()
-    if not cover_source.is_file():
-        raise MeditateError(f"cover {cover_source} does not exist: give --cover an image file")
     cover_file = f"cover-{file_digest(cover_source)[:_DIGEST_CHARS]}.jpg"
     plan = Plan(
         folder, settings, manifest, tuple(entries), tuple(problems), pruned, cover_source,
@@ -197,7 +188,8 @@ def run_publish(
         batch.BatchItem(e.name, e.path, folder / e.audio, e.timeline.length) for e in to_export
     ]
     outcomes = batch.run(
-        items, jobs=jobs, options=plan.options, settings=plan.file_settings, force=plan.force,
+        items, jobs=jobs, options=_render_options(plan.settings),
+        settings=_file_settings(plan.settings), force=plan.force,
         progress=progress, finished=finished, worker_setup=worker_setup,
     )  # fmt: skip
     errors = {o.item.name: o.error for o in outcomes if o.error}
@@ -218,7 +210,7 @@ def run_publish(
         published = earlier.published if earlier else moment - datetime.timedelta(seconds=fresh)
         guid = earlier.guid if earlier else str(uuid.uuid4())
         episodes[entry.name] = _write_episode(plan, entry, guid, published)
-    write_square_cover_once(plan)
+    _write_cover(plan)
     channel = _channel(plan.settings, plan.cover_file, manifest.podcast_guid)
     manifest = dataclasses.replace(manifest, podcast_guid=channel.podcast_guid, episodes=episodes)
     write_manifest(folder, manifest)
@@ -236,7 +228,7 @@ def run_publish(
     return report
 
 
-def write_square_cover_once(plan: Plan) -> None:
+def _write_cover(plan: Plan) -> None:
     target = plan.folder / plan.cover_file
     if not (target.exists() and plan.cover_file in plan.manifest.owned):
         write_square_cover(plan.cover_source, target, force=True)
@@ -273,6 +265,23 @@ def _write_episode(plan: Plan, entry: Entry, guid: str, published: datetime.date
     return episode
 
 
+def _render_options(settings: PublishSettings) -> RenderOptions:
+    return RenderOptions(loudness=settings.loudness or DEFAULT_LOUDNESS)
+
+
+def _file_settings(settings: PublishSettings) -> FileSettings:
+    return FileSettings(bitrate=settings.bitrate or DEFAULT_BITRATE)
+
+
+def _check_image(path: Path) -> None:
+    try:
+        image_info(path.read_bytes())
+    except OSError as error:
+        raise MeditateError(f"cover {path} cannot be read: {error.strerror}") from None
+    except NotAnImage as error:
+        raise MeditateError(f"cover {path} cannot be used: {error}") from None
+
+
 def _channel(settings: PublishSettings, cover_file: str, podcast_guid: str | None) -> Channel:
     assert settings.base_url is not None
     title = settings.title or (
@@ -285,7 +294,8 @@ def _channel(settings: PublishSettings, cover_file: str, podcast_guid: str | Non
     return Channel(
         base_url=settings.base_url,
         title=title,
-        description=settings.description or f"{title}: guided audio meditations.",
+        description=settings.description
+        or (f"Guided audio meditations by {settings.author}." if settings.author else title),
         language=settings.language or DEFAULT_LANGUAGE,
         explicit=bool(settings.explicit),
         image=cover_file,

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import yaml
 
@@ -68,7 +68,8 @@ def base_url(value: str) -> str:
         )
     if parts.query or parts.fragment:
         raise ValueError(f"{value!r}: the address of a folder has no '?' or '#' part")
-    return parts.geturl().rstrip("/") + "/"
+    path = quote(parts.path, safe="/%:@!$&'()*+,;=-._~")  # a space becomes %20, and so on
+    return f"{parts.scheme}://{parts.netloc}{path.rstrip('/')}/"
 
 
 def language(value: str) -> str:
