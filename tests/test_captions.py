@@ -209,3 +209,10 @@ def test_export_all_writes_captions_beside_each_file(session, tmp_path, monkeypa
     code, out = run("export", "--all", "-d", str(out_dir), "--captions", "srt", "--format", "ogg")
     assert code == 2 and "calm.srt" in out  # the captions would clash: refused before any work
     assert not (out_dir / "calm.ogg").exists()
+
+
+def test_the_command_line_offers_every_caption_format_there_is() -> None:
+    from player.cli.export import CAPTION_FORMATS as OFFERED
+    from player.output.captions import CAPTION_FORMATS
+
+    assert OFFERED == CAPTION_FORMATS  # kept apart so `meditate --help` imports less

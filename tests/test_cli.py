@@ -195,4 +195,6 @@ def test_python_dash_m_is_the_same_program_with_every_command(module: str) -> No
         [sys.executable, "-m", module, "--help"], capture_output=True, text=True, check=True
     )
     listed = re.findall(r"^  (\w+) ", done.stdout.split("Commands:")[1], flags=re.MULTILINE)
-    assert listed == ["check", "demo", "export", "history", "list", "new", "play", "schema", "show"]
+    assert listed == [
+        "check", "demo", "export", "history", "list", "new", "play", "publish", "schema", "show"
+    ]  # fmt: skip

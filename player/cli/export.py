@@ -207,7 +207,7 @@ def _export_all(
     import os
 
     from player.cli.progress import frames_progress
-    from player.cli.signals import sigterm_as_keyboard_interrupt
+    from player.cli.signals import stop_worker_once
     from player.output import batch
     from player.output.export import LOUDNESS_TOLERANCE
     from player.session.library import discover
@@ -243,7 +243,7 @@ def _export_all(
         outcomes = batch.run(
             items, jobs=jobs or os.cpu_count() or 1, options=writing.options,
             settings=writing.settings, force=writing.force, progress=advance, finished=finished,
-            length=length, worker_setup=sigterm_as_keyboard_interrupt, captions=writing.captions,
+            length=length, worker_setup=stop_worker_once, captions=writing.captions,
         )  # fmt: skip
     failed = [o for o in outcomes if o.error]
     if not writing.quiet:

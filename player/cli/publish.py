@@ -146,7 +146,7 @@ def _publish(
     quiet: bool,
 ) -> None:  # fmt: skip
     from player.cli.progress import frames_progress
-    from player.cli.signals import sigterm_as_keyboard_interrupt
+    from player.cli.signals import stop_worker_once
     from player.output.export import LOUDNESS_TOLERANCE
     from player.output.publish.publish import plan_publish, run_publish
     from player.output.publish.settings import ALL, DEFAULT_LOUDNESS
@@ -191,7 +191,7 @@ def _publish(
     with frames_progress(plan.frames, label, enabled=show_bar) as advance:
         report = run_publish(
             plan, jobs=jobs or os.cpu_count() or 1, progress=advance, finished=finished,
-            worker_setup=sigterm_as_keyboard_interrupt,
+            worker_setup=stop_worker_once,
         )  # fmt: skip
     if not quiet:
         _summary(folder, report)

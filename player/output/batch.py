@@ -135,6 +135,12 @@ def _report(frames: Any, reported: int, progress: Callable[[int], None]) -> int:
 
 
 _worker_frames: Any = None
+_worker_busy = False
+
+
+def worker_busy() -> bool:
+    """In a worker process: whether it is exporting now (a stop then has cleaning up to do)."""
+    return _worker_busy
 
 
 def _start_worker(frames: Any, setup: Callable[[], None] | None) -> None:
@@ -158,6 +164,7 @@ def _export_item(
     from player.prepare.session import load_prepared
     from player.session.timeline import compile_timeline
 
+    global _worker_busy
     assert _worker_frames is not None
     counter = _worker_frames
 
@@ -165,6 +172,7 @@ def _export_item(
         with counter.get_lock():
             counter.value += count
 
+    _worker_busy = True
     try:
         timeline = compile_timeline(load_prepared(item.session), length)
         result = export(
@@ -178,4 +186,6 @@ def _export_item(
         # Ctrl-C or SIGTERM: the partial file is already removed. A worker that ends by
         # SystemExit ends quietly; one that ends by KeyboardInterrupt prints a traceback.
         raise SystemExit(130) from None
+    finally:
+        _worker_busy = False
     return None, result.loudness
