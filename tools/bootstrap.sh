@@ -6,6 +6,7 @@
 #
 # With --dev it also installs the independent readers the tests check exports with:
 # id3lib's id3info, mp3val, metaflac and GStreamer's gst-discoverer (with its WAV parser);
+# Debian's Chromium, which the tests open the published web page in (headless; no download);
 # and the speech engines the tests speak with besides espeak-ng: festival with its HTS voice
 # (the bundled narration's, which tools/make_narration.py needs) and flite.
 set -eu
@@ -35,6 +36,7 @@ if [ -n "$dev" ]; then
     have festival || missing="$missing festival"
     [ -d /usr/share/festival/voices/us/cmu_us_slt_arctic_hts ] || missing="$missing festvox-us-slt-hts"
     have flite || missing="$missing flite"
+    have chromium || missing="$missing chromium"
 fi
 
 [ -z "$missing" ] && exit 0

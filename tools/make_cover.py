@@ -2,6 +2,11 @@
 
     python tools/make_cover.py [--out PATH] [--size PIXELS]
 
+Exports embed the 600-pixel `audio/cover.png`; `meditate publish` gives podcast directories,
+which ask for 1400 pixels or more, `audio/cover-1400.png`:
+
+    python tools/make_cover.py --size 1400 --out audio/cover-1400.png
+
 Pure numpy, and the PNG is written with zlib and struct, so the image is the same byte for
 byte on every machine.
 """

@@ -12,6 +12,7 @@ from player.cli.export import export_command
 from player.cli.history import history
 from player.cli.new import new
 from player.cli.play import demo, play
+from player.cli.publish import publish
 from player.cli.record import record
 from player.cli.timer import timer
 from player.cli.voices import voices
@@ -47,7 +48,7 @@ class MeditateGroup(click.Group):
 @click.group(cls=MeditateGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", message="meditate %(version)s (session format 1)")
 def main() -> None:
-    """Guided audio meditation: list, show, check, play and export sessions.
+    """Guided audio meditation: list, show, check, play, export and publish sessions.
 
     A session is a YAML script of narration, silence, bells and ambient sound.
     Name one by its file stem (see `meditate list`) or give a path to a YAML file.
@@ -67,6 +68,7 @@ for command in (
     play,
     demo,
     export_command,
+    publish,
     record,
     new,
     history,

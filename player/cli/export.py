@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 
 FORMATS = ("mp3", "ogg", "flac", "wav")
+CAPTION_FORMATS = ("vtt", "srt", "lrc")  # as player.output.captions writes them
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class _Writing:
     force: bool
     progress: bool  # draw a progress bar
     quiet: bool
+    captions: str | None  # vtt, srt or lrc: a captions file beside each export
 
 
 @click.command("export")
@@ -82,6 +84,11 @@ class _Writing:
     show_default=True,
     help="ID3 version of MP3 and WAV tags: 2.3 is read everywhere, 2.4 by newer software only.",
 )
+@click.option(
+    "--captions",
+    type=click.Choice(CAPTION_FORMATS),
+    help="Also write the narration's captions beside the file: WebVTT, SubRip or LRC.",
+)
 @click.option("--force", is_flag=True, help="Replace files that already exist.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress display.")
 def export_command(
@@ -95,6 +102,7 @@ def export_command(
     bitrate: str,
     loudness: float,
     id3: str,
+    captions: str | None,
     force: bool,
     quiet: bool,
 ) -> None:
@@ -107,6 +115,7 @@ def export_command(
     Example:
       meditate export three-breaths
       meditate export grounding -o grounding.flac
+      meditate export grounding --captions vtt
       meditate export --all -d ~/Music/meditations -j 2
     """
     from player.cli.signals import sigterm_as_keyboard_interrupt
@@ -119,6 +128,7 @@ def export_command(
         force,
         progress=not quiet and sys.stderr.isatty(),
         quiet=quiet,
+        captions=captions,
     )
     try:
         if export_all:
@@ -154,11 +164,15 @@ def export_target(name: str, output: Path | None, fmt: str | None) -> Path:
 
 def _export_one(session: Path, target: Path, sound: SoundChoice, writing: _Writing) -> None:
     from player.cli.progress import frames_progress
-    from player.output.export import export
+    from player.common.files import OutputExists
+    from player.output.export import export, write_captions
     from player.prepare.session import load_prepared
     from player.session.timeline import compile_timeline, locate
     from player.session.units import format_clock
 
+    sidecar = target.with_suffix(f".{writing.captions}") if writing.captions else None
+    if sidecar is not None and sidecar.exists() and not writing.force:
+        raise OutputExists(sidecar)
     timeline = compile_timeline(load_prepared(session), sound.length)
     start = locate(timeline, sound.start_at) if sound.start_at else 0
     label = f"Exporting {session.stem}"
@@ -167,12 +181,17 @@ def _export_one(session: Path, target: Path, sound: SoundChoice, writing: _Writi
             timeline, target, options=writing.options, settings=writing.settings,
             force=writing.force, start=start, progress=advance,
         )  # fmt: skip
+    if sidecar is not None:
+        assert writing.captions is not None
+        write_captions(timeline, sidecar, writing.captions, start=start, force=writing.force)
     loudness = f", {result.loudness:.1f} LUFS" if result.loudness is not None else ""
     if not writing.quiet:
         click.echo(
             f"Wrote {result.path} ({format_clock(result.seconds)}, {result.chapters} chapters"
             f"{loudness})"
         )
+        if sidecar is not None:
+            click.echo(f"Wrote {sidecar} (captions)")
     if result.off_target and start == 0 and result.loudness is not None:
         click.echo(
             f"meditate: --loudness {result.target:g} is louder than this session can go: it "
@@ -188,7 +207,7 @@ def _export_all(
     import os
 
     from player.cli.progress import frames_progress
-    from player.cli.signals import sigterm_as_keyboard_interrupt
+    from player.cli.signals import stop_worker_once
     from player.output import batch
     from player.output.export import LOUDNESS_TOLERANCE
     from player.session.library import discover
@@ -198,7 +217,10 @@ def _export_all(
 
         raise MeditateError(missing_folder(directory))
     entries = [(entry.name, entry.path) for entry in discover()]
-    items, problems = batch.plan(entries, directory, f".{fmt}", force=writing.force, length=length)
+    items, problems = batch.plan(
+        entries, directory, f".{fmt}", force=writing.force, length=length,
+        captions=writing.captions,
+    )  # fmt: skip
     for problem in problems:
         click.echo(problem, err=True)
     total = sum(item.frames for item in items)
@@ -223,7 +245,7 @@ def _export_all(
         outcomes = batch.run(
             items, jobs=jobs or os.cpu_count() or 1, options=writing.options,
             settings=writing.settings, force=writing.force, progress=advance, finished=finished,
-            length=length, worker_setup=sigterm_as_keyboard_interrupt,
+            length=length, worker_setup=stop_worker_once, captions=writing.captions,
         )  # fmt: skip
     failed = [o for o in outcomes if o.error]
     if not writing.quiet:

@@ -40,10 +40,12 @@ def plan(
     *,
     force: bool,
     length: float | None = None,
+    captions: str | None = None,
 ) -> tuple[list[BatchItem], list[str]]:
     """What to write where, and the problems of sessions that cannot be exported.
 
-    Refuses, before any work, to replace existing files without `force`.
+    Refuses, before any work, to replace existing files (captions beside them too, in the
+    format `captions` names) without `force`.
     """
     from player.prepare.session import load_prepared
     from player.session.problems import SessionError
@@ -61,7 +63,10 @@ def plan(
             problems.append(f"{name}: {error}")
             continue
         items.append(BatchItem(name, path, folder / f"{name}{suffix}", timeline.length))
-    existing = [item.target for item in items if item.target.exists()]
+    targets = [item.target for item in items]
+    if captions:
+        targets += [item.target.with_suffix(f".{captions}") for item in items]
+    existing = [target for target in targets if target.exists()]
     if existing and not force:
         names = ", ".join(p.name for p in existing[:3]) + (" ..." if len(existing) > 3 else "")
         raise MeditateError(
@@ -81,12 +86,17 @@ def run(
     finished: Callable[[BatchOutcome], None],
     length: float | None = None,
     worker_setup: Callable[[], None] | None = None,
+    captions: str | None = None,
 ) -> list[BatchOutcome]:
     """Export every item, `jobs` at a time. Ctrl-C or SIGTERM stops all, leaving no partials.
+
+    With `captions` (vtt, srt or lrc), each file gets its captions beside it in that format.
 
     `worker_setup` runs first in each worker process (a module-level function, so it can be
     sent there): the command line passes the signal handling it wants its workers to have.
     """
+    if not items:
+        return []  # no processes to start
     context = multiprocessing.get_context("spawn")
     # A shared counter, not a queue: a queue's feeder thread can hold a stopping worker
     # until someone reads it, and after Ctrl-C nobody does.
@@ -96,7 +106,7 @@ def run(
     pool = context.Pool(jobs, initializer=_start_worker, initargs=(frames, worker_setup))
     try:
         pending = {
-            pool.apply_async(_export_item, (item, options, settings, force, length)): item
+            pool.apply_async(_export_item, (item, options, settings, force, length, captions)): item
             for item in items
         }
         while pending:
@@ -125,6 +135,12 @@ def _report(frames: Any, reported: int, progress: Callable[[int], None]) -> int:
 
 
 _worker_frames: Any = None
+_worker_busy = False
+
+
+def worker_busy() -> bool:
+    """In a worker process: whether it is exporting now (a stop then has cleaning up to do)."""
+    return _worker_busy
 
 
 def _start_worker(frames: Any, setup: Callable[[], None] | None) -> None:
@@ -140,13 +156,15 @@ def _export_item(
     settings: FileSettings,
     force: bool,
     length: float | None,
+    captions: str | None,
 ) -> tuple[str | None, float | None]:
     """Runs in a worker: the error message (None when the file was written) and the
     loudness written."""
-    from player.output.export import export
+    from player.output.export import export, write_captions
     from player.prepare.session import load_prepared
     from player.session.timeline import compile_timeline
 
+    global _worker_busy
     assert _worker_frames is not None
     counter = _worker_frames
 
@@ -154,11 +172,20 @@ def _export_item(
         with counter.get_lock():
             counter.value += count
 
+    _worker_busy = True
     try:
         timeline = compile_timeline(load_prepared(item.session), length)
         result = export(
             timeline, item.target, options=options, settings=settings, force=force, progress=report
         )
+        if captions:
+            write_captions(timeline, item.target.with_suffix(f".{captions}"), captions, force=force)
     except MeditateError as error:
         return str(error), None
+    except KeyboardInterrupt:
+        # Ctrl-C or SIGTERM: the partial file is already removed. A worker that ends by
+        # SystemExit ends quietly; one that ends by KeyboardInterrupt prints a traceback.
+        raise SystemExit(130) from None
+    finally:
+        _worker_busy = False
     return None, result.loudness

@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from player.common.audio_format import SAMPLE_RATE
-from player.common.files import atomic_output
+from player.common.files import atomic_output, write_file
 from player.common.images import NotAnImage, image_info
 from player.common.paths import bundled_audio_dir
+from player.output.captions import caption_cues, captions_text, synced_lines
 from player.output.encoder import format_for, open_encoder
 from player.output.tags import ChapterTag, TrackTags, riff_info, write_tags
 from player.session.model import Narration, Repeat, Session, Step
@@ -101,11 +102,26 @@ def track_tags(timeline: Timeline, start: int = 0) -> TrackTags:
         lyrics="\n".join(_lyric_lines(session.steps)) or None,
         cover=cover,
         cover_mime=_mime(cover),
-        chapters=_chapter_tags(timeline, start),
+        chapters=chapter_tags(timeline, start),
+        synced_lyrics=tuple(synced_lines(caption_cues(timeline, start))),
     )
 
 
-def _chapter_tags(timeline: Timeline, start: int) -> tuple[ChapterTag, ...]:
+def write_captions(
+    timeline: Timeline, target: Path, fmt: str, *, start: int = 0, force: bool = False
+) -> Path:
+    """Write the narration's captions for an export from frame `start` to `target` (atomic,
+    never replacing a file without `force`), as WebVTT, SubRip or LRC (`fmt`)."""
+    session = timeline.session
+    text = captions_text(
+        fmt, caption_cues(timeline, start), title=session.title, artist=session.author or ""
+    )
+    write_file(target, text, force=force)
+    return target
+
+
+def chapter_tags(timeline: Timeline, start: int = 0) -> tuple[ChapterTag, ...]:
+    """The chapters of an export from frame `start`, shifted to match, in milliseconds."""
     chapters = []
     for mark in timeline.chapters:
         if mark.end <= start:
@@ -131,10 +147,14 @@ def _lyric_lines(steps: tuple[Step, ...]) -> Iterator[str]:
                 yield from inner
 
 
+def cover_path(session: Session) -> Path:
+    """The image an export embeds as its cover: the session's own, else the bundled one."""
+    return session.cover.found if session.cover else bundled_audio_dir() / DEFAULT_COVER
+
+
 def _cover_bytes(session: Session) -> bytes | None:
-    path = session.cover.found if session.cover else bundled_audio_dir() / DEFAULT_COVER
     try:
-        return path.read_bytes()
+        return cover_path(session).read_bytes()
     except OSError:
         return None
 

@@ -2,7 +2,8 @@
 
 MP3 and WAV carry ID3v2.4, or v2.3 when asked (WAV in its 'id3 ' chunk; the encoder also
 writes a RIFF INFO list, see `riff_info`), with chapters as CHAP frames in time order under
-one ordered top-level CTOC, which comes first. FLAC and OGG carry Vorbis comments, with
+one ordered top-level CTOC, which comes first, and the narration as synchronised lyrics (SYLT)
+as well as plain ones (USLT). FLAC and OGG carry Vorbis comments, with
 chapters as CHAPTER001=HH:MM:SS.mmm and CHAPTER001NAME=title, and a picture block that gives
 the cover's real size. Empty text is not written.
 """
@@ -24,6 +25,7 @@ from mutagen.id3 import (
     COMM,
     CTOC,
     ID3,
+    SYLT,
     TALB,
     TCON,
     TDRC,
@@ -65,6 +67,7 @@ class TrackTags:
     cover: bytes | None = None  # image bytes
     cover_mime: str = "image/png"
     chapters: tuple[ChapterTag, ...] = ()
+    synced_lyrics: tuple[tuple[int, str], ...] = ()  # (ms, text): a line from its time on (ID3)
 
 
 def write_tags(path: Path, tags: TrackTags, fmt: str, *, id3_version: int = 4) -> None:
@@ -181,6 +184,13 @@ def _fill_id3(id3: ID3, tags: TrackTags, version: int) -> None:
         id3.add(COMM(encoding=utf8, lang="eng", desc="", text=[tags.comment]))
     if tags.lyrics:
         id3.add(USLT(encoding=utf8, lang="eng", desc="", text=tags.lyrics))
+    if tags.synced_lyrics:
+        lines = [(text, ms) for ms, text in tags.synced_lyrics]
+        # id3lib and the players built on it misread Unicode SYLT: Latin-1 when it suffices
+        plain = all(_latin1(text) for text, _ in lines)
+        encoding = Encoding.LATIN1 if plain else utf8
+        # format 2: times in milliseconds; type 1: lyrics
+        id3.add(SYLT(encoding=encoding, lang="eng", format=2, type=1, desc="", text=lines))
     if tags.cover:
         cover = PictureType.COVER_FRONT
         id3.add(APIC(encoding=utf8, mime=tags.cover_mime, type=cover, desc="", data=tags.cover))
@@ -202,6 +212,14 @@ def _fill_id3(id3: ID3, tags: TrackTags, version: int) -> None:
         id3.update_to_v23()  # TDRC becomes TYER, and so on
 
 
+def _latin1(text: str) -> bool:
+    try:
+        text.encode("latin-1")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _read_id3(id3: ID3) -> TrackTags:
     def text(frame_id: str) -> str | None:
         frame = id3.get(frame_id)
@@ -210,6 +228,7 @@ def _read_id3(id3: ID3) -> TrackTags:
     date = id3.get("TDRC")
     comments = [frame for frame in id3.getall("COMM") if frame.desc == ""]
     lyrics = id3.getall("USLT")
+    synced = id3.getall("SYLT")
     pictures = id3.getall("APIC")
     fronts = [picture for picture in pictures if picture.type == PictureType.COVER_FRONT]
     cover = (fronts or pictures or [None])[0]
@@ -224,6 +243,7 @@ def _read_id3(id3: ID3) -> TrackTags:
         cover=cover.data if cover else None,
         cover_mime=cover.mime if cover else TrackTags.cover_mime,
         chapters=tuple(_chapter_from_chap(frame) for frame in _ordered_chaps(id3)),
+        synced_lyrics=tuple((ms, str(text)) for text, ms in synced[0].text) if synced else (),
     )
 
 

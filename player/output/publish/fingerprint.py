@@ -1,0 +1,72 @@
+"""What decides an episode's files, as one digest: when it is unchanged, so are they.
+
+The script, every file it plays or embeds (by content: a clip copied elsewhere or touched is
+the same clip) and the options the audio is made with. Not the version of meditate: a new
+release does not make every episode anew by itself (FORMAT does, when raised). File digests
+are remembered under each file's size and modification time.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from pathlib import Path
+
+from player.common.cache import Cache, code_version, user_cache
+from player.output.export import FileSettings, cover_path
+from player.session.timeline import Timeline
+from player.sound.render import RenderOptions
+
+# Raise when publish makes an episode's files differently, so every episode is made anew.
+FORMAT = 1
+_TABLE = "file-digests"
+_CHUNK = 1 << 20
+
+
+def episode_digest(
+    timeline: Timeline, options: RenderOptions, settings: FileSettings, cache: Cache | None = None
+) -> str:
+    """A hex digest of everything that decides the files of `timeline`'s episode."""
+    cache = cache or user_cache()
+    session = timeline.session
+    files = [session.path, *_played_files(timeline)]
+    cover = cover_path(session)
+    if cover.exists():  # an export without the bundled cover has none
+        files.append(cover)
+    document = {
+        "format": FORMAT,
+        "options": dataclasses.asdict(options),
+        "settings": dataclasses.asdict(settings),
+        "files": [file_digest(path, cache) for path in files],
+    }
+    return hashlib.sha256(json.dumps(document, sort_keys=True).encode()).hexdigest()
+
+
+def file_digest(path: Path, cache: Cache | None = None) -> str:
+    """The SHA-256 of a file's content, remembered under its size and modification time."""
+    info = path.stat()
+    stamp = [info.st_size, info.st_mtime_ns]
+    table = (cache or user_cache()).table(_TABLE, code_version(__name__))
+    key = str(path.resolve())
+    known = table.get(key)
+    if isinstance(known, list) and len(known) == 3 and known[:2] == stamp:
+        return str(known[2])
+    digest = hashlib.sha256()
+    with path.open("rb") as file:
+        while chunk := file.read(_CHUNK):
+            digest.update(chunk)
+    table.put(key, [*stamp, digest.hexdigest()])
+    return digest.hexdigest()
+
+
+def _played_files(timeline: Timeline) -> list[Path]:
+    """Every file the timeline plays, once each, in order of first use."""
+    seen: dict[Path, None] = {}
+    for event in timeline.events:
+        if event.clip is not None:
+            seen.setdefault(event.clip, None)
+    for span in timeline.beds:
+        if span.bed.file is not None:
+            seen.setdefault(span.bed.file.found, None)
+    return list(seen)
