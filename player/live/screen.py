@@ -55,7 +55,8 @@ def live_lines(
     index = timeline.chapter_at(moment.position)
     count = len(timeline.chapters)
     chapter = chapter_title(timeline, moment.position)
-    where = f"Chapter {index + 1}/{count}: {chapter}" if index >= 0 and count else chapter
+    counted = index >= 0 and count and not open_ended  # an open sitting's bells are not counted
+    where = f"Chapter {index + 1}/{count}: {chapter}" if counted else chapter
     narration = narration_at(timeline, moment.position)
     caption = f"“{narration.text}”" if narration and narration.text else ""
     if not unicode:
