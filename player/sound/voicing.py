@@ -7,7 +7,7 @@ uses) with its peaks held under PEAK_CEILING_DB. Measured over the bundled texts
 costs almost nothing in intelligibility (festival: WER 0.209 with the low cut alone, 0.217
 with the whole chain) and suits the synthetic voices' predicted quality (P.808 up 0.08 to
 0.25 for piper and flite); the lossy encoding of shipped clips costs more, so they are
-encoded at Vorbis quality 3 rather than 0.
+encoded at Vorbis quality 4 rather than 0.
 """
 
 from __future__ import annotations

@@ -9,6 +9,7 @@ import os
 import signal
 import subprocess
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
@@ -112,6 +113,23 @@ def time_limit(words: int) -> float:
                 f"MEDITATE_SPEECH_TIMEOUT={override!r}: expected a number of seconds"
             ) from None
     return START_SECONDS + SECONDS_PER_WORD * words
+
+
+def speak_each(
+    engine: str, phrases: list[str], work: Path, command: Callable[[str, Path], list[str]],
+    *, on_stdin: bool = False,
+) -> list[Path]:  # fmt: skip
+    """Each phrase spoken by its own run of `command(phrase, wav)` into work/NNNN.wav, the
+    phrase given on standard input when `on_stdin`."""
+    outputs = []
+    for index, phrase in enumerate(phrases):
+        out = work / f"{index:04d}.wav"
+        run_program(
+            engine, "speaking", command(phrase, out), stdin=phrase if on_stdin else None,
+            limit=time_limit(len(phrase.split())),
+        )  # fmt: skip
+        outputs.append(out)
+    return outputs
 
 
 def run_program(

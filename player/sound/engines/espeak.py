@@ -11,8 +11,7 @@ from player.sound.engines.base import (
     UnknownVoice,
     VoiceInfo,
     program_output,
-    run_program,
-    time_limit,
+    speak_each,
 )
 
 NATURAL_SPEED = 175  # espeak-ng's -s when nobody sets it: speed 1
@@ -76,16 +75,12 @@ class Espeak(Engine):
         program = self.require()
         rate = min(450, max(80, round(NATURAL_SPEED * speed)))
         pitch = DEFAULT_PITCH if pitch is None else pitch
-        outputs = []
-        for index, phrase in enumerate(phrases):
-            out = work / f"{index:04d}.wav"
-            command = [program, "--stdin", "-w", str(out), "-v", voice.name, "-s", str(rate),
-                       "-p", str(pitch)]  # fmt: skip
-            run_program(
-                self.name, "speaking", command, stdin=phrase, limit=time_limit(len(phrase.split()))
-            )
-            outputs.append(out)
-        return outputs
+        return speak_each(
+            self.name, phrases, work,
+            lambda _, out: [program, "--stdin", "-w", str(out), "-v", voice.name, "-s", str(rate),
+                            "-p", str(pitch)],
+            on_stdin=True,
+        )  # fmt: skip
 
     @functools.cache  # noqa: B019 - one engine object a process
     def _listing(self, which: str) -> list[list[str]]:

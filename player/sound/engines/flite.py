@@ -12,8 +12,7 @@ from player.sound.engines.base import (
     UnknownVoice,
     VoiceInfo,
     program_output,
-    run_program,
-    time_limit,
+    speak_each,
 )
 
 _ABOUT = {
@@ -81,17 +80,14 @@ class Flite(Engine):
     ) -> list[Path]:
         program = self.require()
         which = str(voice.model) if voice.model else voice.name
-        outputs = []
-        for index, phrase in enumerate(phrases):
-            text = work / f"{index:04d}.txt"
+
+        def command(phrase: str, out: Path) -> list[str]:
+            text = out.with_suffix(".txt")
             text.write_text(phrase + "\n", encoding="utf-8")
-            out = work / f"{index:04d}.wav"
-            command = [program, "-voice", which, "--setf", f"duration_stretch={1 / speed:.4f}",
-                       "-f", str(text), "-o", str(out)]  # fmt: skip
-            limit = time_limit(len(phrase.split()))
-            run_program(self.name, "speaking", command, limit=limit)
-            outputs.append(out)
-        return outputs
+            return [program, "-voice", which, "--setf", f"duration_stretch={1 / speed:.4f}",
+                    "-f", str(text), "-o", str(out)]  # fmt: skip
+
+        return speak_each(self.name, phrases, work, command)
 
     @functools.cache  # noqa: B019 - one engine object a process
     def _built_in(self) -> list[str]:
