@@ -54,6 +54,7 @@ def play(session: Path | None, sound: SoundChoice, no_log: bool) -> None:
     """
     from player.cli.signals import sigterm_as_keyboard_interrupt
     from player.common.audio_format import frames_to_seconds
+    from player.common.cache import save_all
     from player.common.paths import history_path
     from player.live.devices import NoAudioDevice
     from player.live.session import LiveSession
@@ -64,6 +65,7 @@ def play(session: Path | None, sound: SoundChoice, no_log: bool) -> None:
 
     path = session or default_session()
     timeline = compile_timeline(load_prepared(path), sound.length)
+    save_all()  # what preparing learned, kept even if this sitting is ended by a kill
     start = locate(timeline, sound.start_at) if sound.start_at else 0
     live = LiveSession(timeline, sound.render_options())
     sigterm_as_keyboard_interrupt()

@@ -18,18 +18,18 @@ from dataclasses import dataclass
 import numpy as np
 
 from player.common.audio_format import SAMPLE_RATE
+from player.common.cache import code_version, key_of, user_cache
 from player.session.timeline import BedSpan, Event, EventKind, Timeline
+from player.sound.lazy import Audible, Struck
 from player.sound.levels import level_offset_db, mix_gate_lufs, source_gain_db
 from player.sound.loudness import DEFAULT_TARGET_LUFS, db_to_gain, normalising_gain_db
 from player.sound.mastering import Limiter, to_int16
 from player.sound.sources import (
     BedSource,
-    Sound,
     SoundCache,
     bell_sound,
     clip_sound,
     file_bed,
-    struck,
     synth_bed,
 )
 
@@ -40,6 +40,7 @@ DUCK_BRIDGE = round(3.0 * SAMPLE_RATE)  # shorter pauses in speech keep the bed 
 JOIN_FADE = round(2.0 * SAMPLE_RATE)  # a bed joined part-way (--from) fades in this long
 TRUNCATION_FADE = 64  # a clip longer than its slot is faded this fast rather than cut
 _CLIP_CACHE_BYTES = 256 * 1024 * 1024
+_BELL_GAINS = "bell-gains"
 
 
 @dataclass(frozen=True)
@@ -179,20 +180,20 @@ class Renderer:
         return mix
 
     def _add_event(self, mix: np.ndarray, start: int, end: int, event: Event) -> None:
+        gain = db_to_gain(self._event_gain_db(event))
         sound = self._event_sound(event)
-        gain = db_to_gain(self._event_gain_db(event, sound))
         lo, hi = max(start, event.start), min(end, event.end)
         offset = lo - event.start
-        available = max(0, min(hi - lo, len(sound.samples) - offset))
+        available = max(0, min(hi - lo, sound.frames - offset))
         if available == 0:
             return
-        segment = sound.samples[offset : offset + available]
+        segment = sound.span(offset, available)
         positions = np.arange(offset, offset + available)
         envelope = np.full(available, gain, dtype=np.float32)
         if event.fade_in:
             envelope *= raised_cosine(positions / event.fade_in)
         fade_out = event.fade_out
-        if len(sound.samples) > event.length:
+        if sound.frames > event.length:
             fade_out = max(fade_out, TRUNCATION_FADE)
         if fade_out:
             envelope *= raised_cosine((event.length - positions) / fade_out)
@@ -247,7 +248,7 @@ class Renderer:
 
     # -- sources
 
-    def _event_sound(self, event: Event) -> Sound:
+    def _event_sound(self, event: Event) -> Audible:
         strikes = event.strikes
         if event.bell is not None:
             name = event.bell
@@ -259,14 +260,24 @@ class Renderer:
         if strikes == 1:
             return self._sounds.get(("clip", clip), lambda: clip_sound(clip, what, event.length))
         whole = self._sounds.get(("clip", clip), lambda: clip_sound(clip, what, None))
-        return self._sounds.get(("clip", clip, strikes), lambda: struck(whole, strikes))
+        return self._sounds.get(("clip", clip, strikes), lambda: Struck(whole, strikes))
 
-    def _event_gain_db(self, event: Event, sound: Sound) -> float:
-        """The gain that levels this event's sound (see levels.py), worked out once a sound."""
+    def _event_gain_db(self, event: Event) -> float:
+        """The gain that levels this event's sound (see levels.py), worked out once a sound;
+        a built-in bell's is remembered in the cache (or shipped) for its target and gate."""
         key = (event.clip or event.bell, event.gain_db, event.strikes)
         if key not in self._gains:
             target = self.target + event.gain_db
-            gain = source_gain_db(sound.samples, target, self.gate, self.limiter)
+
+            def measure() -> float | None:
+                samples = self._event_sound(event).samples
+                return source_gain_db(samples, target, self.gate, self.limiter)
+
+            if event.bell is None:
+                gain = measure()
+            else:
+                where = key_of(event.bell, event.strikes, target, self.gate)
+                gain = user_cache().remember(_BELL_GAINS, bell_gain_version(), where, measure)
             self._gains[key] = event.gain_db if gain is None else gain
         return self._gains[key]
 
@@ -285,6 +296,18 @@ class Renderer:
         self._bed_lufs[index] = measured
         self._bed_sources[index] = source
         return source
+
+
+def bell_gain_version() -> str:
+    """The version of everything that decides a built-in bell's levelling gain."""
+    return code_version(
+        "player.sound.levels",
+        "player.sound.loudness",
+        "player.sound.mastering",
+        "player.sound.bells",
+        "player.sound.noise",
+        "player.sound.sources",
+    )
 
 
 def _merged_spans(spans: list[tuple[int, int]], bridge: int) -> list[tuple[int, int]]:
