@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import functools
 import math
+import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -128,6 +130,21 @@ def _check(name: str) -> None:
         raise ValueError(f"unknown bell '{name}' (available: {', '.join(BELL_SECONDS)})")
 
 
+def synthesise_ahead(names: Iterable[str]) -> threading.Thread:
+    """Start synthesising the named built-in bells in a thread, so that they are ready (or
+    nearly) when first played; numpy works outside the interpreter lock meanwhile."""
+
+    def work() -> None:
+        for name in dict.fromkeys(names):
+            if name in BELL_MODELS:
+                for index in range(-(-bell_frames(name) // CHUNK)):
+                    _raw_chunk(name, index)
+
+    thread = threading.Thread(target=work, daemon=True)
+    thread.start()
+    return thread
+
+
 @functools.lru_cache(maxsize=len(BELL_MODELS))
 def _bell(name: str) -> np.ndarray:
     peak = bell_peak(name)
@@ -137,6 +154,7 @@ def _bell(name: str) -> np.ndarray:
     return bell
 
 
+@functools.lru_cache(maxsize=128)  # every chunk of every bell: 25 MB
 def _raw_chunk(name: str, index: int) -> np.ndarray:
     """Chunk `index` of the bell before scaling: float64 (2, frames)."""
     model = BELL_MODELS[name]
@@ -167,6 +185,7 @@ def _raw_chunk(name: str, index: int) -> np.ndarray:
     if end > fading:
         lo = max(begin, fading)
         out[:, lo - begin :] *= release[lo - fading : end - fading]
+    out.flags.writeable = False
     return out
 
 
