@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import bisect
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,6 +24,7 @@ from player.sound.lazy import Audible, Struck
 from player.sound.levels import level_offset_db, mix_gate_lufs, source_gain_db
 from player.sound.loudness import DEFAULT_TARGET_LUFS, db_to_gain, normalising_gain_db
 from player.sound.mastering import Limiter, to_int16
+from player.sound.prefetch import Prefetch
 from player.sound.sources import (
     BedSource,
     SoundCache,
@@ -41,6 +42,7 @@ JOIN_FADE = round(2.0 * SAMPLE_RATE)  # a bed joined part-way (--from) fades in 
 TRUNCATION_FADE = 64  # a clip longer than its slot is faded this fast rather than cut
 _CLIP_CACHE_BYTES = 256 * 1024 * 1024
 _BELL_GAINS = "bell-gains"
+DECODE_AHEAD = 60 * SAMPLE_RATE  # clips starting this soon are decoded in the background
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,7 @@ class Renderer:
         self._speech_starts = [start for start, _ in self._speech]
         self._beds = list(timeline.beds) if self.options.ambient else []
         self._sounds = SoundCache(_CLIP_CACHE_BYTES)
+        self._decoding: Prefetch[Audible] = Prefetch()
         self._bed_sources: dict[int, BedSource] = {}
         self._bed_gains: dict[int, float] = {}
         self._bed_lufs: dict[int, float | None] = {}
@@ -162,6 +165,7 @@ class Renderer:
         mix = np.zeros((end - start, 2), dtype=np.float32)
         if end <= 0 or start >= self.length:
             return mix
+        self._decode_ahead(start)
         first = max(bisect.bisect_right(self._starts, start) - 1, 0)
         for event in self._events[first:]:
             if event.start >= end:
@@ -253,14 +257,30 @@ class Renderer:
         if event.bell is not None:
             name = event.bell
             return self._sounds.get(("bell", name, strikes), lambda: bell_sound(name, strikes))
+        key, decode = self._clip_decoder(event)
+        whole = self._sounds.get(key, lambda: self._decoding.take(key, decode))
+        if strikes == 1:
+            return whole
+        return self._sounds.get((*key, strikes), lambda: Struck(whole, strikes))
+
+    def _clip_decoder(self, event: Event) -> tuple[tuple[str, object], Callable[[], Audible]]:
+        """The cache key of an event's clip, and what decodes it."""
         clip = event.clip
         assert clip is not None
         kind = "narration clip" if event.kind is EventKind.NARRATION else "bell"
         what = f"{event.where}: {kind}"
-        if strikes == 1:
-            return self._sounds.get(("clip", clip), lambda: clip_sound(clip, what, event.length))
-        whole = self._sounds.get(("clip", clip), lambda: clip_sound(clip, what, None))
-        return self._sounds.get(("clip", clip, strikes), lambda: Struck(whole, strikes))
+        slot = event.length if event.strikes == 1 else None
+        return ("clip", clip), lambda: clip_sound(clip, what, slot)
+
+    def _decode_ahead(self, start: int) -> None:
+        """Start decoding the clips that begin within DECODE_AHEAD of `start`."""
+        first = bisect.bisect_left(self._starts, start)
+        last = bisect.bisect_left(self._starts, start + DECODE_AHEAD)
+        for event in self._events[first:last]:
+            if event.clip is not None:
+                key, decode = self._clip_decoder(event)
+                if key not in self._sounds.items:
+                    self._decoding.ask(key, decode)
 
     def _event_gain_db(self, event: Event) -> float:
         """The gain that levels this event's sound (see levels.py), worked out once a sound;
