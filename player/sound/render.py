@@ -43,6 +43,9 @@ TRUNCATION_FADE = 64  # a clip longer than its slot is faded this fast rather th
 _CLIP_CACHE_BYTES = 256 * 1024 * 1024
 _BELL_GAINS = "bell-gains"
 DECODE_AHEAD = 60 * SAMPLE_RATE  # clips starting this soon are decoded in the background
+# ... once this many blocks are mixed: the first sound of a playback (its preroll and the
+# limiter's look-ahead) does not share the processor with them
+DECODE_AFTER_BLOCKS = 4
 
 
 @dataclass(frozen=True)
@@ -89,6 +92,7 @@ class Renderer:
         self._beds = list(timeline.beds) if self.options.ambient else []
         self._sounds = SoundCache(_CLIP_CACHE_BYTES)
         self._decoding: Prefetch[Audible] = Prefetch()
+        self._mixed = 0
         self._bed_sources: dict[int, BedSource] = {}
         self._bed_gains: dict[int, float] = {}
         self._bed_lufs: dict[int, float | None] = {}
@@ -165,7 +169,9 @@ class Renderer:
         mix = np.zeros((end - start, 2), dtype=np.float32)
         if end <= 0 or start >= self.length:
             return mix
-        self._decode_ahead(start)
+        self._mixed += 1
+        if self._mixed > DECODE_AFTER_BLOCKS:
+            self._decode_ahead(start)
         first = max(bisect.bisect_right(self._starts, start) - 1, 0)
         for event in self._events[first:]:
             if event.start >= end:
