@@ -1,10 +1,17 @@
 """Time from `meditate play` to the first bytes reaching the ALSA device, and memory while playing.
 
-Run: .venv/bin/python benchmarks/play_start.py [--runs 5] [--listen 40]
+Run: .venv/bin/python benchmarks/play_start.py [--runs 5] [--listen 40] [--cold]
+        [--sessions grounding,s5,s60,user5,user30]
 
 - Start latency: ALSA's file plugin stands in for the card (a temporary HOME with an
   .asoundrc); the script polls the capture file and notes when its first bytes appear.
-  Default preroll, for a 5-minute and a 60-minute session. Goal: under 0.3 s for both.
+  Default preroll. Sessions: a bundled one by name (grounding, heart-opening, ...), `sN` a
+  generated N-minute session of bundled clips, `userN` a generated N-minute session of a
+  user's own clips in several formats (MP3, FLAC, WAV, M4A, Opus, made here from the bundled
+  ones), so nothing about them can be known in advance.
+  Warm (default): the caches are filled by one run first. Goal: under 0.15 s.
+  --cold: every run starts with an empty cache folder (XDG_CACHE_HOME and MEDITATE_CACHE),
+  as a new user's first play of the session. Goal: under 0.3 s.
 - Memory: the 60-minute session played in real time on MEDITATE_DEVICE=silent for --listen
   seconds, then stopped with Ctrl-C; peak RSS (VmHWM) of the player. Goal: at most the
   session's PCM size plus 100 MB.
@@ -26,18 +33,29 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from export import session_text
 
+AUDIO = Path(__file__).resolve().parent.parent / "audio"
+
 
 def meditate() -> str:
     return shutil.which("meditate", path=str(Path(sys.executable).parent)) or "meditate"
 
 
-def first_bytes(session: Path, home: Path, capture: Path) -> float:
+USER_FORMATS = [("mp3", ["-b:a", "128k"]), ("flac", []), ("wav", []), ("m4a", ["-b:a", "96k"]),
+                ("opus", ["-b:a", "64k"])]  # fmt: skip
+
+
+def first_bytes(session: str, home: Path, capture: Path, cache: Path | None = None) -> float:
     capture.unlink(missing_ok=True)
     env = {**os.environ, "HOME": str(home)}
+    if cache is not None:
+        shutil.rmtree(cache, ignore_errors=True)
+        cache.mkdir(parents=True)
+        env["XDG_CACHE_HOME"] = str(cache)
+        env["MEDITATE_CACHE"] = str(cache / "meditate")
     env.pop("MEDITATE_PREROLL", None)
     started = time.perf_counter()
     process = subprocess.Popen(
-        [meditate(), "play", str(session)], env=env, stdin=subprocess.DEVNULL,
+        [meditate(), "play", session, "--no-log"], env=env, stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     seen = None
@@ -69,31 +87,82 @@ def peak_rss_while_playing(session: Path, seconds: float) -> int:
     return int(line.split()[1]) * 1024
 
 
+def generated(name: str, folder: Path) -> str:
+    """The session to play for `name`: a bundled one's name, or a generated script's path."""
+    digits = name.removeprefix("user").removeprefix("s")
+    if not digits.isdigit():
+        return name
+    minutes = int(digits)
+    if name.startswith("user"):
+        text = user_session(minutes, folder / name)
+    else:
+        text = session_text(max(minutes, 10))
+        if minutes < 10:
+            text = text.replace("repeat: 20", f"repeat: {max(1, minutes * 2)}")
+    path = folder / f"{name}.yaml"
+    path.write_text(text)
+    return str(path)
+
+
+def user_session(minutes: int, folder: Path) -> str:
+    """About `minutes` of a user's own clips, every one a different file, in several formats
+    (made here from the bundled clips), with a synthesised bed and a bell."""
+    folder.mkdir(parents=True, exist_ok=True)
+    bundled = sorted(AUDIO.glob("narration/*/*.ogg"))
+    lines = [
+        f"title: A user's {minutes} minutes",
+        "ambient:",
+        "  - sound: synth:brown-noise",
+        "    volume: -22 dB",
+        "    duck: 6 dB",
+        "steps:",
+        "  - bell: singing-bowl",
+    ]
+    for index in range(minutes * 2):  # a clip of a few seconds and 20 s of quiet each 30 s
+        extension, options = USER_FORMATS[index % len(USER_FORMATS)]
+        source = bundled[index % len(bundled)]
+        copy = folder / f"{index:03d}-{source.stem}.{extension}"
+        if index < len(bundled) * len(USER_FORMATS):
+            subprocess.run(
+                ["ffmpeg", "-v", "error", "-y", "-i", str(source), *options, str(copy)],
+                check=True,
+            )  # fmt: skip
+        else:
+            copy = folder / f"{index % (len(bundled) * len(USER_FORMATS)):03d}-{source.stem}"
+            copy = copy.with_suffix(f".{extension}")
+        lines += [f"  - narration: {copy}", "    text: A line of guidance.", "  - silence: 20s"]
+    lines.append("  - bell: singing-bowl")
+    return "\n".join(lines) + "\n"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--listen", type=float, default=40.0)
+    parser.add_argument("--listen", type=float, default=40.0, help="0: no memory measurement")
+    parser.add_argument("--cold", action="store_true", help="an empty cache for every run")
+    parser.add_argument("--sessions", default="s5,s60")
     args = parser.parse_args()
+    goal = 0.3 if args.cold else 0.15
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch)
         capture = folder / "captured.raw"
         (folder / ".asoundrc").write_text(
             f'pcm.!default {{ type file; slave.pcm "null"; file "{capture}"; format "raw" }}\n'
         )
-        for minutes in (5, 60):
-            session = folder / f"s{minutes}.yaml"
-            session.write_text(
-                session_text(max(minutes, 10)).replace("repeat: 20", "repeat: 2")
-                if minutes == 5
-                else session_text(minutes)
-            )
-            first_bytes(session, folder, capture)  # warm the caches once
-            times = [first_bytes(session, folder, capture) for _ in range(args.runs)]
+        cache = folder / "cold-cache" if args.cold else None
+        for name in args.sessions.split(","):
+            session = generated(name, folder)
+            if cache is None:
+                first_bytes(session, folder, capture)  # warm the caches once
+            times = [first_bytes(session, folder, capture, cache) for _ in range(args.runs)]
             print(
-                f"{minutes}-minute session: first bytes after {statistics.median(times):.3f} s "
-                f"median, {min(times):.3f}-{max(times):.3f} s over {args.runs} runs (goal < 0.3 s)"
+                f"{name} ({'cold' if args.cold else 'warm'}): first bytes after "
+                f"{statistics.median(times):.3f} s median, {min(times):.3f}-{max(times):.3f} s "
+                f"over {args.runs} runs (goal < {goal} s)"
             )
-        session = folder / "s60.yaml"
+        if args.listen <= 0:
+            return
+        session = Path(generated("s60", folder))
         pcm = 0
         shown = subprocess.run(
             [meditate(), "show", str(session), "--json"], capture_output=True, text=True, check=True

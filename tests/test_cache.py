@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import importlib
+import json
 import sys
 from pathlib import Path
 
 import pytest
 
-from player.common.cache import Cache, code_version, key_of
+from player.common.cache import Cache, code_version, key_of, shipped_tables
 
 
 def test_a_remembered_value_is_made_once_and_read_back_by_a_later_run(tmp_path: Path) -> None:
@@ -65,13 +66,21 @@ def test_the_code_version_changes_when_the_code_does(tmp_path: Path, monkeypatch
     sys.modules.pop("made_up_synth", None)
 
 
-def test_bells_are_stored_under_the_version_of_the_synthesis_code(tmp_path: Path) -> None:
+def test_a_bells_peak_is_kept_under_the_version_of_the_synthesis_code(
+    tmp_path: Path, monkeypatch
+) -> None:
+    from player.sound.bells import bell_sound as synthesised
     from player.sound.sources import bell_sound
 
+    monkeypatch.setenv("MEDITATE_SHIPPED", "0")
+    shipped_tables.cache_clear()
     cache = Cache(tmp_path)
     first = bell_sound("chime", cache=cache)
-    stored = list((tmp_path / "bells").iterdir())
+    cache.save()
     version = code_version("player.sound.bells", "player.sound.noise")
-    assert [path.name for path in stored] == [f"{key_of('chime', version)}.npy"]
-    assert bell_sound("chime", cache=cache).samples.tobytes() == first.samples.tobytes()
-    assert list((tmp_path / "bells").iterdir()) == stored  # read back, not made again
+    table = json.loads((tmp_path / "bell-peaks.json").read_text())
+    assert table["version"] == version
+    assert list(table["entries"]) == [key_of("chime")]
+    again = bell_sound("chime", cache=Cache(tmp_path))
+    assert again.samples.tobytes() == first.samples.tobytes() == synthesised("chime").tobytes()
+    shipped_tables.cache_clear()

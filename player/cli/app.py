@@ -2,27 +2,46 @@
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 import click
 
 from player import __version__
-from player.cli.browse import check, list_command, schema, show
-from player.cli.export import export_command
-from player.cli.history import history
-from player.cli.new import new
-from player.cli.play import demo, play
-from player.cli.publish import publish
-from player.cli.record import record
-from player.cli.timer import timer
-from player.cli.voices import voices
 from player.common.errors import MeditateError
 
 EXIT_USER_ERROR = 2
+# Each command's module is imported only when it runs (or --help lists it), so that a command
+# does not wait for the others' imports.
+COMMANDS = {
+    "list": ("player.cli.browse", "list_command"),
+    "show": ("player.cli.browse", "show"),
+    "check": ("player.cli.browse", "check"),
+    "schema": ("player.cli.browse", "schema"),
+    "play": ("player.cli.play", "play"),
+    "demo": ("player.cli.play", "demo"),
+    "export": ("player.cli.export", "export_command"),
+    "new": ("player.cli.new", "new"),
+    "history": ("player.cli.history", "history"),
+    "timer": ("player.cli.timer", "timer"),
+    "publish": ("player.cli.publish", "publish"),
+    "record": ("player.cli.record", "record"),
+    "voices": ("player.cli.voices", "voices"),
+}
 
 
 class MeditateGroup(click.Group):
     """Prints a user's error as plain lines, without a traceback, and exits 2."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return None
+        module, name = COMMANDS[cmd_name]
+        command: click.Command = getattr(importlib.import_module(module), name)
+        return command
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -58,21 +77,3 @@ def main() -> None:
       meditate list
       meditate show grounding
     """
-
-
-for command in (
-    list_command,
-    show,
-    check,
-    schema,
-    play,
-    demo,
-    export_command,
-    publish,
-    record,
-    new,
-    history,
-    timer,
-    voices,
-):
-    main.add_command(command)

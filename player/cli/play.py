@@ -52,18 +52,29 @@ def play(session: Path | None, sound: SoundChoice, no_log: bool) -> None:
       meditate play heart-opening --from "Softening the walls"
       meditate play grounding --from 4m --no-bells
     """
+    from player.session.loader import load_session
+    from player.session.model import Bell, flatten
+    from player.sound.bells import synthesise_ahead
+
+    path = session or default_session()
+    loaded = load_session(path)
+    if not sound.no_bells:  # made while the rest loads and the session's files are looked at
+        steps = flatten(loaded.steps)
+        synthesise_ahead(step.name or "" for step in steps if isinstance(step, Bell))
+
     from player.cli.signals import sigterm_as_keyboard_interrupt
     from player.common.audio_format import frames_to_seconds
+    from player.common.cache import save_all
     from player.common.paths import history_path
     from player.live.devices import NoAudioDevice
     from player.live.session import LiveSession
     from player.live.terminal import stdin_fd
-    from player.prepare.session import load_prepared
+    from player.prepare.session import prepare_session
     from player.session.timeline import compile_timeline, locate, resume_frame
     from player.session.units import format_clock
 
-    path = session or default_session()
-    timeline = compile_timeline(load_prepared(path), sound.length)
+    timeline = compile_timeline(prepare_session(loaded), sound.length)
+    save_all()  # what preparing learned, kept even if this sitting is ended by a kill
     start = locate(timeline, sound.start_at) if sound.start_at else 0
     live = LiveSession(timeline, sound.render_options())
     sigterm_as_keyboard_interrupt()

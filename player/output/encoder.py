@@ -1,8 +1,14 @@
-"""Stream 16-bit PCM into an ffmpeg process that encodes it to a file."""
+"""Stream 16-bit PCM into an ffmpeg process that encodes it to a file, and into a second one
+that measures its loudness.
+
+The meter runs in its own process, so it shares no core with the encoder: an export then takes
+about as long as the encoder alone needs for the same PCM.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import re
 import shutil
 import signal
@@ -39,6 +45,11 @@ _USES_BITRATE = frozenset({"mp3", "ogg"})
 _LAME_PRESET_SCALE = ((160, 0.95), (192, 0.97), (224, 0.98), (256, 1.0))
 _NOISE_LINES = ("Conversion failed!",)
 _EXIT_GRACE_SECONDS = 5.0
+# Pipes this big let the encoder and the meter ride out a slow block of the renderer (a clip
+# being decoded); Linux lets any process raise its pipes to 1 MiB.
+_PIPE_BYTES = 1 << 20
+# every message tagged with its level; the meter's summary comes at [info]
+_LOGGING = ("-hide_banner", "-loglevel", "level+info", "-nostdin", "-nostats")
 
 
 def format_for(path: Path) -> str:
@@ -58,10 +69,17 @@ class Encoder:
     leaving it by an exception kills ffmpeg (the partial file is the caller's to remove).
     """
 
-    def __init__(self, process: subprocess.Popen[bytes], stderr: IO[bytes], name: str) -> None:
+    def __init__(
+        self,
+        process: subprocess.Popen[bytes],
+        stderr: IO[bytes],
+        name: str,
+        meter: Meter | None = None,
+    ) -> None:
         self._process = process
         self._stderr = stderr
         self._name = name
+        self._meter = meter
         self.loudness: float | None = None  # integrated loudness of the PCM, once closed
 
     def write(self, pcm: bytes | memoryview) -> None:
@@ -71,6 +89,8 @@ class Encoder:
             stdin.write(pcm)
         except BrokenPipeError:
             self._fail()
+        if self._meter is not None:
+            self._meter.write(pcm)
 
     def close(self) -> None:
         """Finish the file. Raises MeditateError saying why if ffmpeg failed."""
@@ -87,13 +107,16 @@ class Encoder:
         # message at error level or worse is a failure.
         if returncode != 0 or _errors(messages):
             self._fail()
-        self.loudness = _measured_loudness(messages)
         self._stderr.close()
+        if self._meter is not None:
+            self.loudness = self._meter.close()
 
     def abort(self) -> None:
         """Stop ffmpeg at once; what it wrote so far is left as it is."""
         self._stop()
         self._stderr.close()
+        if self._meter is not None:
+            self._meter.abort()
 
     def __enter__(self) -> Encoder:
         return self
@@ -126,7 +149,73 @@ class Encoder:
         self._stderr.seek(0)
         stderr = self._stderr.read().decode("utf-8", "replace")
         self._stderr.close()
+        if self._meter is not None:
+            self._meter.abort()
         raise MeditateError(_explain(self._process.returncode, _errors(stderr), self._name))
+
+
+class Meter:
+    """ffmpeg's loudness meter (ebur128) reading the PCM given to `write`.
+
+    It only informs: if it fails, the loudness is unknown (None) and the export goes on.
+    """
+
+    def __init__(self, ffmpeg: str, sample_rate: int, channels: int) -> None:
+        self._log = tempfile.TemporaryFile()  # noqa: SIM115 (closed by close or abort)
+        self._broken = False
+        command = [
+            ffmpeg, *_LOGGING, *_raw_input(sample_rate, channels),
+            "-af", "ebur128=framelog=verbose", "-f", "null", "-",
+        ]  # fmt: skip
+        self._process = subprocess.Popen(
+            command,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=self._log,
+            start_new_session=True,
+        )
+        _widen(self._process.stdin)
+
+    def write(self, pcm: bytes | memoryview) -> None:
+        if self._broken:
+            return
+        assert self._process.stdin is not None
+        try:
+            self._process.stdin.write(pcm)
+        except BrokenPipeError:
+            self._broken = True
+
+    def close(self) -> float | None:
+        """The integrated loudness of everything written (LUFS), or None if unknown."""
+        assert self._process.stdin is not None
+        with contextlib.suppress(BrokenPipeError):
+            self._process.stdin.close()
+        returncode = self._process.wait()
+        self._log.seek(0)
+        messages = self._log.read().decode("utf-8", "replace")
+        self._log.close()
+        if returncode != 0 or self._broken:
+            return None
+        return _measured_loudness(messages)
+
+    def abort(self) -> None:
+        if self._process.poll() is None:
+            self._process.kill()
+            self._process.wait()
+        assert self._process.stdin is not None
+        with contextlib.suppress(BrokenPipeError):
+            self._process.stdin.close()
+        self._log.close()
+
+
+def _raw_input(sample_rate: int, channels: int) -> tuple[str, ...]:
+    return ("-f", "s16le", "-ar", str(sample_rate), "-ac", str(channels), "-i", "pipe:0")
+
+
+def _widen(pipe: IO[bytes] | None) -> None:
+    if pipe is not None:
+        with contextlib.suppress(OSError):
+            fcntl.fcntl(pipe.fileno(), fcntl.F_SETPIPE_SZ, _PIPE_BYTES)
 
 
 def open_encoder(
@@ -159,10 +248,10 @@ def open_encoder(
         raise MeditateError(FFMPEG_INSTALL_HINT)
     command = [
         ffmpeg,
-        # every message tagged with its level: [error] and worse fail the export, and the
-        # loudness meter's summary comes at [info]
-        *("-hide_banner", "-loglevel", "level+info", "-nostdin", "-nostats", "-xerror"),
-        *("-f", "s16le", "-ar", str(sample_rate), "-ac", str(channels), "-i", "pipe:0"),
+        # every message tagged with its level: [error] and worse fail the export
+        *_LOGGING,
+        "-xerror",
+        *_raw_input(sample_rate, channels),
         # No encoder name or version in the file, so the same PCM always gives the same bytes.
         *("-map_metadata", "-1", "-fflags", "+bitexact"),
         *(
@@ -172,8 +261,7 @@ def open_encoder(
         ),
         *_CODEC_ARGS[fmt],
         *(("-b:a", bitrate) if fmt in _USES_BITRATE else ()),
-        "-af",
-        _filters(fmt, bitrate),
+        *_filters(fmt, bitrate),
         *("-f", fmt, "-y", str(path)),
     ]
     # A file, not a pipe, for ffmpeg's messages: nothing has to drain it while we write.
@@ -193,17 +281,21 @@ def open_encoder(
     except BaseException:
         stderr.close()
         raise
-    return Encoder(process, stderr, shown)
+    _widen(process.stdin)
+    try:
+        meter = Meter(ffmpeg, sample_rate, channels)
+    except BaseException:
+        process.kill()
+        process.wait()
+        stderr.close()
+        raise
+    return Encoder(process, stderr, shown, meter)
 
 
-def _filters(fmt: str, bitrate: str) -> str:
-    """ffmpeg's loudness meter (on the PCM as given), then LAME's compensation for MP3."""
-    chain = ["ebur128=framelog=verbose"]  # its summary at the end; no line per frame
-    if fmt == "mp3":
-        scale = _lame_scale(bitrate)
-        if scale != 1.0:
-            chain.append(f"volume={1 / scale:.6f}")
-    return ",".join(chain)
+def _filters(fmt: str, bitrate: str) -> tuple[str, ...]:
+    """LAME's compensation for MP3 (the PCM as given goes to the meter)."""
+    scale = _lame_scale(bitrate) if fmt == "mp3" else 1.0
+    return ("-af", f"volume={1 / scale:.6f}") if scale != 1.0 else ()
 
 
 def _lame_scale(bitrate: str) -> float:

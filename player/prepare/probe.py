@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 from player.common.cache import Cache, code_version, user_cache
 
 _TABLE = "clip-lengths"
 _TRUNCATED = 0.95  # a file holding less than this share of the bytes its header promises
+# The reader of each usual suffix, so that mutagen need not import every reader it has to
+# guess; a file its suffix misnames is still read by guessing.
+_READERS = {
+    ".mp3": ("mutagen.mp3", "MP3"),
+    ".ogg": ("mutagen.oggvorbis", "OggVorbis"),
+    ".oga": ("mutagen.oggvorbis", "OggVorbis"),
+    ".opus": ("mutagen.oggopus", "OggOpus"),
+    ".flac": ("mutagen.flac", "FLAC"),
+    ".wav": ("mutagen.wave", "WAVE"),
+    ".m4a": ("mutagen.mp4", "MP4"),
+}
 
 
 class UnreadableAudio(ValueError):
@@ -43,10 +55,19 @@ def _version() -> str:
 def _read_header(path: Path, size: int) -> float:
     if size == 0:
         raise UnreadableAudio("the file is empty (0 bytes)")
+    import importlib
+
     import mutagen
 
+    audio = None
+    reader = _READERS.get(path.suffix.lower())
+    if reader is not None:
+        kind = getattr(importlib.import_module(reader[0]), reader[1])
+        with contextlib.suppress(mutagen.MutagenError, OSError, ValueError, EOFError):
+            audio = mutagen.File(path, options=[kind])
     try:
-        audio = mutagen.File(path)
+        if audio is None:
+            audio = mutagen.File(path)
     except PermissionError:
         raise UnreadableAudio("permission denied") from None
     except (mutagen.MutagenError, OSError, ValueError, EOFError) as error:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import functools
 import math
+import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -91,23 +93,76 @@ _BELL_FADE_SECONDS = 0.25
 _STRIKE_DECAYS = 40
 
 
+#: Bells are synthesised in chunks of this many frames, the same ones whether the whole bell
+#: or a part is made, so that any part equals the same part of the whole, sample for sample.
+CHUNK = 16384
+
+
+def bell_frames(name: str) -> int:
+    return round(BELL_SECONDS[name] * SAMPLE_RATE)
+
+
 def bell_sound(name: str) -> np.ndarray:
     """The bell `name` (a key of catalog.BELL_SECONDS): read-only float32 (frames, 2).
 
     frames == round(BELL_SECONDS[name] * SAMPLE_RATE); it starts and ends at exactly zero.
     """
+    _check(name)
+    return _bell(name)
+
+
+def bell_peak(name: str) -> float:
+    """The highest magnitude of the bell before it is scaled to BELL_PEAK."""
+    _check(name)
+    chunks = range(-(-bell_frames(name) // CHUNK))
+    return max(float(np.max(np.abs(_raw_chunk(name, index)))) for index in chunks)
+
+
+def bell_chunk(name: str, index: int, peak: float) -> np.ndarray:
+    """Frames [index * CHUNK, (index + 1) * CHUNK) of the bell (fewer at its end), float32
+    (frames, 2), given its `bell_peak`."""
+    _check(name)
+    return np.ascontiguousarray((_raw_chunk(name, index) * (BELL_PEAK / peak)).T, np.float32)
+
+
+def _check(name: str) -> None:
     if name not in BELL_MODELS:
         raise ValueError(f"unknown bell '{name}' (available: {', '.join(BELL_SECONDS)})")
-    return _bell(name)
+
+
+def synthesise_ahead(names: Iterable[str]) -> threading.Thread:
+    """Start synthesising the named built-in bells in a thread, so that they are ready (or
+    nearly) when first played; numpy works outside the interpreter lock meanwhile."""
+
+    def work() -> None:
+        for name in dict.fromkeys(names):
+            if name in BELL_MODELS:
+                for index in range(-(-bell_frames(name) // CHUNK)):
+                    _raw_chunk(name, index)
+
+    thread = threading.Thread(target=work, daemon=True)
+    thread.start()
+    return thread
 
 
 @functools.lru_cache(maxsize=len(BELL_MODELS))
 def _bell(name: str) -> np.ndarray:
+    peak = bell_peak(name)
+    chunks = range(-(-bell_frames(name) // CHUNK))
+    bell = np.concatenate([bell_chunk(name, index, peak) for index in chunks])
+    bell.flags.writeable = False
+    return bell
+
+
+@functools.lru_cache(maxsize=128)  # every chunk of every bell: 25 MB
+def _raw_chunk(name: str, index: int) -> np.ndarray:
+    """Chunk `index` of the bell before scaling: float64 (2, frames)."""
     model = BELL_MODELS[name]
-    frames = round(BELL_SECONDS[name] * SAMPLE_RATE)
-    t = np.arange(frames) / SAMPLE_RATE
+    frames = bell_frames(name)
+    begin, end = index * CHUNK, min((index + 1) * CHUNK, frames)
+    t = np.arange(begin, end) / SAMPLE_RATE
     mallet = 1 - np.exp(-t / model.mallet_s)
-    out = np.zeros((2, frames))
+    out = np.zeros((2, end - begin))
     for partial in model.partials:
         freq = partial.ratio * model.fundamental_hz
         envelope = partial.amplitude * mallet * np.exp(-t / partial.decay_s)
@@ -123,14 +178,21 @@ def _bell(name: str) -> np.ndarray:
         else:
             out[0] += left * wave
             out[1] += right * wave
-    strike = _strike(model, frames)
+    strike = _strike(name)[:, begin:end]
     out[:, : strike.shape[1]] += strike
-    fade = round(_BELL_FADE_SECONDS * SAMPLE_RATE)
-    out[:, -fade:] *= 0.5 + 0.5 * np.cos(np.linspace(0.0, np.pi, fade))
-    out *= BELL_PEAK / np.max(np.abs(out))
-    bell = np.ascontiguousarray(out.T, dtype=np.float32)
-    bell.flags.writeable = False
-    return bell
+    release = _release()
+    fading = frames - len(release)  # where the release begins
+    if end > fading:
+        lo = max(begin, fading)
+        out[:, lo - begin :] *= release[lo - fading : end - fading]
+    out.flags.writeable = False
+    return out
+
+
+@functools.cache
+def _release() -> np.ndarray:
+    """The gain over the bell's last frames, down to zero."""
+    return 0.5 + 0.5 * np.cos(np.linspace(0.0, np.pi, round(_BELL_FADE_SECONDS * SAMPLE_RATE)))
 
 
 def _pan_gains(pan: float) -> tuple[float, float]:
@@ -139,11 +201,13 @@ def _pan_gains(pan: float) -> tuple[float, float]:
     return math.cos(angle) * math.sqrt(2), math.sin(angle) * math.sqrt(2)
 
 
-def _strike(model: BellModel, frames: int) -> np.ndarray:
+@functools.lru_cache(maxsize=len(BELL_MODELS))
+def _strike(name: str) -> np.ndarray:
     """The mallet's contact noise: a few milliseconds of low-passed noise, fixed per bell.
 
     Shaped (2, n) for the first n <= frames frames of the bell; it is silent after them.
     """
+    model, frames = BELL_MODELS[name], bell_frames(name)
     rng = np.random.default_rng(round(model.fundamental_hz * 10))
     size = min(frames, round(_STRIKE_DECAYS * model.strike_decay_s * SAMPLE_RATE))
     t = np.arange(size) / SAMPLE_RATE

@@ -58,7 +58,10 @@ class Limiter:
         Only the frames at least `reach_before` from the start and `reach_after` from the
         end of `mix` get their exact gain; callers pass that much context.
         """
-        peak = np.max(np.abs(mix), axis=1)
+        # channel by channel: numpy reduces along a 2-wide axis some fifty times slower
+        peak = np.abs(mix[:, 0])
+        for channel in range(1, mix.shape[1]):
+            peak = np.maximum(peak, np.abs(mix[:, channel]))
         if float(peak.max(initial=0.0)) <= self.ceiling:
             return None
         need = np.minimum(1.0, self.ceiling / np.maximum(peak, 1e-12)).astype(np.float64)

@@ -12,24 +12,25 @@ from __future__ import annotations
 
 import bisect
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
 
 from player.common.audio_format import SAMPLE_RATE
+from player.common.cache import code_version, key_of, user_cache
 from player.session.timeline import BedSpan, Event, EventKind, Timeline
+from player.sound.lazy import Audible, Struck
 from player.sound.levels import level_offset_db, mix_gate_lufs, source_gain_db
 from player.sound.loudness import DEFAULT_TARGET_LUFS, db_to_gain, normalising_gain_db
 from player.sound.mastering import Limiter, to_int16
+from player.sound.prefetch import Prefetch
 from player.sound.sources import (
     BedSource,
-    Sound,
     SoundCache,
     bell_sound,
     clip_sound,
     file_bed,
-    struck,
     synth_bed,
 )
 
@@ -40,6 +41,11 @@ DUCK_BRIDGE = round(3.0 * SAMPLE_RATE)  # shorter pauses in speech keep the bed 
 JOIN_FADE = round(2.0 * SAMPLE_RATE)  # a bed joined part-way (--from) fades in this long
 TRUNCATION_FADE = 64  # a clip longer than its slot is faded this fast rather than cut
 _CLIP_CACHE_BYTES = 256 * 1024 * 1024
+_BELL_GAINS = "bell-gains"
+DECODE_AHEAD = 60 * SAMPLE_RATE  # clips starting this soon are decoded in the background
+# ... once this many blocks are mixed: the first sound of a playback (its preroll and the
+# limiter's look-ahead) does not share the processor with them
+DECODE_AFTER_BLOCKS = 4
 
 
 @dataclass(frozen=True)
@@ -85,6 +91,8 @@ class Renderer:
         self._speech_starts = [start for start, _ in self._speech]
         self._beds = list(timeline.beds) if self.options.ambient else []
         self._sounds = SoundCache(_CLIP_CACHE_BYTES)
+        self._decoding: Prefetch[Audible] = Prefetch()
+        self._mixed = 0
         self._bed_sources: dict[int, BedSource] = {}
         self._bed_gains: dict[int, float] = {}
         self._bed_lufs: dict[int, float | None] = {}
@@ -161,6 +169,9 @@ class Renderer:
         mix = np.zeros((end - start, 2), dtype=np.float32)
         if end <= 0 or start >= self.length:
             return mix
+        self._mixed += 1
+        if self._mixed > DECODE_AFTER_BLOCKS:
+            self._decode_ahead(start)
         first = max(bisect.bisect_right(self._starts, start) - 1, 0)
         for event in self._events[first:]:
             if event.start >= end:
@@ -179,20 +190,20 @@ class Renderer:
         return mix
 
     def _add_event(self, mix: np.ndarray, start: int, end: int, event: Event) -> None:
+        gain = db_to_gain(self._event_gain_db(event))
         sound = self._event_sound(event)
-        gain = db_to_gain(self._event_gain_db(event, sound))
         lo, hi = max(start, event.start), min(end, event.end)
         offset = lo - event.start
-        available = max(0, min(hi - lo, len(sound.samples) - offset))
+        available = max(0, min(hi - lo, sound.frames - offset))
         if available == 0:
             return
-        segment = sound.samples[offset : offset + available]
+        segment = sound.span(offset, available)
         positions = np.arange(offset, offset + available)
         envelope = np.full(available, gain, dtype=np.float32)
         if event.fade_in:
             envelope *= raised_cosine(positions / event.fade_in)
         fade_out = event.fade_out
-        if len(sound.samples) > event.length:
+        if sound.frames > event.length:
             fade_out = max(fade_out, TRUNCATION_FADE)
         if fade_out:
             envelope *= raised_cosine((event.length - positions) / fade_out)
@@ -247,26 +258,52 @@ class Renderer:
 
     # -- sources
 
-    def _event_sound(self, event: Event) -> Sound:
+    def _event_sound(self, event: Event) -> Audible:
         strikes = event.strikes
         if event.bell is not None:
             name = event.bell
             return self._sounds.get(("bell", name, strikes), lambda: bell_sound(name, strikes))
+        key, decode = self._clip_decoder(event)
+        whole = self._sounds.get(key, lambda: self._decoding.take(key, decode))
+        if strikes == 1:
+            return whole
+        return self._sounds.get((*key, strikes), lambda: Struck(whole, strikes))
+
+    def _clip_decoder(self, event: Event) -> tuple[tuple[str, object], Callable[[], Audible]]:
+        """The cache key of an event's clip, and what decodes it."""
         clip = event.clip
         assert clip is not None
         kind = "narration clip" if event.kind is EventKind.NARRATION else "bell"
         what = f"{event.where}: {kind}"
-        if strikes == 1:
-            return self._sounds.get(("clip", clip), lambda: clip_sound(clip, what, event.length))
-        whole = self._sounds.get(("clip", clip), lambda: clip_sound(clip, what, None))
-        return self._sounds.get(("clip", clip, strikes), lambda: struck(whole, strikes))
+        slot = event.length if event.strikes == 1 else None
+        return ("clip", clip), lambda: clip_sound(clip, what, slot)
 
-    def _event_gain_db(self, event: Event, sound: Sound) -> float:
-        """The gain that levels this event's sound (see levels.py), worked out once a sound."""
+    def _decode_ahead(self, start: int) -> None:
+        """Start decoding the clips that begin within DECODE_AHEAD of `start`."""
+        first = bisect.bisect_left(self._starts, start)
+        last = bisect.bisect_left(self._starts, start + DECODE_AHEAD)
+        for event in self._events[first:last]:
+            if event.clip is not None:
+                key, decode = self._clip_decoder(event)
+                if key not in self._sounds.items:
+                    self._decoding.ask(key, decode)
+
+    def _event_gain_db(self, event: Event) -> float:
+        """The gain that levels this event's sound (see levels.py), worked out once a sound;
+        a built-in bell's is remembered in the cache (or shipped) for its target and gate."""
         key = (event.clip or event.bell, event.gain_db, event.strikes)
         if key not in self._gains:
             target = self.target + event.gain_db
-            gain = source_gain_db(sound.samples, target, self.gate, self.limiter)
+
+            def measure() -> float | None:
+                samples = self._event_sound(event).samples
+                return source_gain_db(samples, target, self.gate, self.limiter)
+
+            if event.bell is None:
+                gain = measure()
+            else:
+                where = key_of(event.bell, event.strikes, target, self.gate)
+                gain = user_cache().remember(_BELL_GAINS, bell_gain_version(), where, measure)
             self._gains[key] = event.gain_db if gain is None else gain
         return self._gains[key]
 
@@ -285,6 +322,18 @@ class Renderer:
         self._bed_lufs[index] = measured
         self._bed_sources[index] = source
         return source
+
+
+def bell_gain_version() -> str:
+    """The version of everything that decides a built-in bell's levelling gain."""
+    return code_version(
+        "player.sound.levels",
+        "player.sound.loudness",
+        "player.sound.mastering",
+        "player.sound.bells",
+        "player.sound.noise",
+        "player.sound.sources",
+    )
 
 
 def _merged_spans(spans: list[tuple[int, int]], bridge: int) -> list[tuple[int, int]]:

@@ -1,12 +1,12 @@
 """The sounds a timeline names, decoded or synthesised; beds with their measured loudness.
 
-Bells, and the loudness of synthesised beds, are remembered in the cache, keyed by the code
-that makes them. Clips and bells are levelled by the renderer (see levels.py).
+Built-in bells are made a chunk at a time (see lazy.py); their peaks, and the loudness of
+synthesised beds, are remembered in the cache (or shipped), keyed by the code that makes
+them. Clips and bells are levelled by the renderer (see levels.py).
 """
 
 from __future__ import annotations
 
-import contextlib
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,13 +17,14 @@ import numpy as np
 from player.common.audio_format import SAMPLE_RATE
 from player.common.cache import Cache, code_version, key_of, user_cache
 from player.common.errors import MeditateError
-from player.session.format import STRIKE_SECONDS
 from player.session.model import AmbientBed, Location
 from player.sound.decode import decode, decode_complete
+from player.sound.lazy import Audible, LazyBell, Struck
 from player.sound.loudness import integrated_lufs
 
 LOOP_CROSSFADE_SECONDS = 2.0
 _MEASUREMENTS = "measurements"
+_BELL_PEAKS = "bell-peaks"
 _BED_MEASURE_SECONDS = 30
 
 #: A source of bed samples: frames [start, start + count) as float32 (count, 2).
@@ -34,6 +35,17 @@ BedSource = Callable[[int, int], np.ndarray]
 class Sound:
     samples: np.ndarray  # float32 (frames, 2) at the master rate
 
+    @property
+    def frames(self) -> int:
+        return len(self.samples)
+
+    @property
+    def nbytes(self) -> int:
+        return self.samples.nbytes
+
+    def span(self, offset: int, count: int) -> np.ndarray:
+        return self.samples[offset : offset + count]
+
 
 class SoundCache:
     """Decoded, measured sounds by key, least recently used dropped past a byte budget."""
@@ -41,18 +53,18 @@ class SoundCache:
     def __init__(self, budget: int) -> None:
         self.budget = budget
         self.used = 0
-        self.items: OrderedDict[object, Sound] = OrderedDict()
+        self.items: OrderedDict[object, Audible] = OrderedDict()
 
-    def get(self, key: object, make: Callable[[], Sound]) -> Sound:
+    def get(self, key: object, make: Callable[[], Audible]) -> Audible:
         if key in self.items:
             self.items.move_to_end(key)
             return self.items[key]
         sound = make()
         self.items[key] = sound
-        self.used += sound.samples.nbytes
+        self.used += sound.nbytes
         while self.used > self.budget and len(self.items) > 1:
             _, dropped = self.items.popitem(last=False)
-            self.used -= dropped.samples.nbytes
+            self.used -= dropped.nbytes
         return sound
 
 
@@ -83,44 +95,17 @@ def clip_sound(path: Path, what: str, slot: int | None) -> Sound:
     return Sound(decode_at(path, what, None if slot is None else slot / SAMPLE_RATE))
 
 
-def struck(sound: Sound, strikes: int) -> Sound:
-    """A bell struck `strikes` times, STRIKE_SECONDS apart, each ringing on under the next."""
-    spacing = round(STRIKE_SECONDS * SAMPLE_RATE)
-    one = sound.samples
-    out = np.zeros(((strikes - 1) * spacing + len(one), one.shape[1]), dtype=np.float32)
-    for strike in range(strikes):
-        out[strike * spacing : strike * spacing + len(one)] += one
-    return Sound(out)
+def bell_sound(name: str, strikes: int = 1, cache: Cache | None = None) -> Audible:
+    """A built-in bell, struck `strikes` times, made as it is played; its peak is kept in the
+    cache once found."""
+    from player.sound.bells import bell_peak
 
-
-def bell_sound(name: str, strikes: int = 1, cache: Cache | None = None) -> Sound:
-    """A built-in bell, struck `strikes` times; kept in the cache once made."""
-    cache = cache or user_cache()
     version = code_version("player.sound.bells", "player.sound.noise")
-    bell = Sound(_stored_bell(name, version, cache))
-    return bell if strikes == 1 else struck(bell, strikes)
-
-
-def _stored_bell(name: str, version: str, cache: Cache) -> np.ndarray:
-    """Synthesised once, then read from the cache folder (much quicker)."""
-    from player.sound.bells import bell_sound as synthesise_bell
-
-    key = key_of(name, version)
-    path = cache.file("bells", key, ".npy")
-    try:
-        stored = np.load(path, allow_pickle=False)
-        if stored.dtype == np.float32 and stored.ndim == 2 and stored.shape[1] == 2:
-            return stored
-    except (OSError, ValueError):
-        pass
-    samples = synthesise_bell(name)
-    with (
-        contextlib.suppress(OSError, MeditateError),
-        cache.storing("bells", key, ".npy") as partial,
-        partial.open("wb") as stream,
-    ):
-        np.save(stream, samples, allow_pickle=False)
-    return samples
+    peak = (cache or user_cache()).remember(
+        _BELL_PEAKS, version, key_of(name), lambda: bell_peak(name)
+    )
+    bell = LazyBell(name, peak)
+    return bell if strikes == 1 else Struck(bell, strikes)
 
 
 def synth_bed(
