@@ -19,7 +19,7 @@ import numpy as np
 
 from player.common.audio_format import SAMPLE_RATE
 from player.session.timeline import BedSpan, Event, EventKind, Timeline
-from player.sound.levels import level_offset_db, mix_gate_lufs, source_gain_db
+from player.sound.levels import level_offset_db, mix_gate_lufs
 from player.sound.loudness import DEFAULT_TARGET_LUFS, db_to_gain, normalising_gain_db
 from player.sound.mastering import Limiter, to_int16
 from player.sound.sources import (
@@ -29,6 +29,7 @@ from player.sound.sources import (
     bell_sound,
     clip_sound,
     file_bed,
+    levelled_gain_db,
     struck,
     synth_bed,
 )
@@ -183,16 +184,17 @@ class Renderer:
         gain = db_to_gain(self._event_gain_db(event, sound))
         lo, hi = max(start, event.start), min(end, event.end)
         offset = lo - event.start
-        available = max(0, min(hi - lo, len(sound.samples) - offset))
+        segment = sound.read(offset, hi - lo)
+        available = len(segment)
         if available == 0:
             return
-        segment = sound.samples[offset : offset + available]
         positions = np.arange(offset, offset + available)
         envelope = np.full(available, gain, dtype=np.float32)
         if event.fade_in:
             envelope *= raised_cosine(positions / event.fade_in)
         fade_out = event.fade_out
-        if len(sound.samples) > event.length:
+        near_end = event.length - (offset + available - 1) < TRUNCATION_FADE
+        if near_end and sound.longer_than(event.length):
             fade_out = max(fade_out, TRUNCATION_FADE)
         if fade_out:
             envelope *= raised_cosine((event.length - positions) / fade_out)
@@ -266,7 +268,8 @@ class Renderer:
         key = (event.clip or event.bell, event.gain_db, event.strikes)
         if key not in self._gains:
             target = self.target + event.gain_db
-            gain = source_gain_db(sound.samples, target, self.gate, self.limiter)
+            what = f"{event.where}: {event.kind.value}"
+            gain = levelled_gain_db(sound, what, target, self.gate, self.limiter)
             self._gains[key] = event.gain_db if gain is None else gain
         return self._gains[key]
 
@@ -278,7 +281,8 @@ class Renderer:
             source, measured = synth_bed(bed, seed=index)
         else:
             assert bed.file is not None
-            source, measured = file_bed(bed.file.found, bed.where, origin=span.start)
+            found = bed.file.found
+            source, measured = file_bed(found, bed.where, span.start, bed.file.length)
         offset = self.options.ambient_offset_db + span.gain_db
         gain_db = normalising_gain_db(measured, self.target, offset)
         self._bed_gains[index] = db_to_gain(gain_db)
