@@ -145,6 +145,11 @@ class Renderer:
                 mix = mix * middle[:, None]
         return to_int16(mix, index * BLOCK)
 
+    @property
+    def sounding(self) -> list[Event]:
+        """The events that sound (clips and bells, bells under silences included)."""
+        return [*self._events, *self._rings]
+
     # -- mixing
 
     def _premix(self, index: int) -> tuple[np.ndarray, float]:
@@ -180,8 +185,8 @@ class Renderer:
         return mix
 
     def _add_event(self, mix: np.ndarray, start: int, end: int, event: Event) -> None:
-        sound = self._event_sound(event)
-        gain = db_to_gain(self._event_gain_db(event, sound))
+        sound = self.event_sound(event)
+        gain = db_to_gain(self.event_gain_db(event, sound))
         lo, hi = max(start, event.start), min(end, event.end)
         offset = lo - event.start
         segment = sound.read(offset, hi - lo)
@@ -202,14 +207,14 @@ class Renderer:
 
     def _add_bed(self, mix: np.ndarray, start: int, end: int, index: int, span: BedSpan) -> None:
         lo, hi = max(start, span.start), min(end, span.end)
-        samples = self._bed_source(index, span)(lo, hi - lo)
+        samples = self.bed_source(index, span)(lo, hi - lo)
         envelope = self.bed_envelope(index, np.arange(lo, hi))
         mix[lo - start : hi - start] += samples * envelope[:, None]
 
     def bed_envelope(self, index: int, positions: np.ndarray) -> np.ndarray:
         """Linear gain of bed `index` at absolute frames: its level, fades and ducking."""
         span = self._beds[index]
-        self._bed_source(index, span)
+        self.bed_source(index, span)
         inside = (positions >= span.start) & (positions < span.end)
         envelope = np.where(inside, self._bed_gains[index], 0.0).astype(np.float32)
         if span.fade_in:
@@ -249,7 +254,8 @@ class Renderer:
 
     # -- sources
 
-    def _event_sound(self, event: Event) -> Sound:
+    def event_sound(self, event: Event) -> Sound:
+        """The sound an event plays (decoded, or streamed when long; built-in bells made)."""
         strikes = event.strikes
         if event.bell is not None:
             name = event.bell
@@ -263,8 +269,8 @@ class Renderer:
         whole = self._sounds.get(("clip", clip), lambda: clip_sound(clip, what, None))
         return self._sounds.get(("clip", clip, strikes), lambda: struck(whole, strikes))
 
-    def _event_gain_db(self, event: Event, sound: Sound) -> float:
-        """The gain that levels this event's sound (see levels.py), worked out once a sound."""
+    def event_gain_db(self, event: Event, sound: Sound) -> float:
+        """The gain (dB) that levels this event's sound (levels.py), worked out once a sound."""
         key = (event.clip or event.bell, event.gain_db, event.strikes)
         if key not in self._gains:
             target = self.target + event.gain_db
@@ -273,7 +279,8 @@ class Renderer:
             self._gains[key] = event.gain_db if gain is None else gain
         return self._gains[key]
 
-    def _bed_source(self, index: int, span: BedSpan) -> BedSource:
+    def bed_source(self, index: int, span: BedSpan) -> BedSource:
+        """Bed `index`'s samples, unlevelled, and (once) its level worked out."""
         if index in self._bed_sources:
             return self._bed_sources[index]
         bed = span.bed

@@ -10,7 +10,6 @@ import contextlib
 import dataclasses
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -44,36 +43,55 @@ _FILE_BED_MEASURE_SECONDS = 600
 BedSource = Callable[[int, int], np.ndarray]
 
 
-@dataclass(frozen=True)
 class Sound:
-    """A sound at the master rate: held in memory, or streamed from the cache (a long file)."""
+    """A sound at the master rate: held in memory, or streamed from the cache (a long file).
 
-    samples: np.ndarray | None = None  # float32 (frames, 2)
-    stream: StreamedFile | None = None
-    identity: str | None = None  # names its measurement in the cache (a file's sound only)
+    A file's sound is opened (decoded, or its decoder started) when first read, so what is
+    known of it from the cache (its measurement, its level) costs no decoding."""
+
+    def __init__(
+        self,
+        samples: np.ndarray | None = None,
+        *,
+        opener: Callable[[], np.ndarray | StreamedFile] | None = None,
+        identity: str | None = None,
+    ) -> None:
+        self._held: np.ndarray | StreamedFile | None = samples
+        self._opener = opener
+        self.identity = identity  # names its measurement in the cache (a file's sound only)
+
+    @property
+    def held(self) -> np.ndarray | StreamedFile:
+        if self._held is None:
+            assert self._opener is not None
+            self._held = self._opener()
+        return self._held
+
+    @property
+    def samples(self) -> np.ndarray:
+        """All its frames, float32 (frames, 2): for sounds held in memory."""
+        held = self.held
+        assert isinstance(held, np.ndarray)
+        return held
 
     def read(self, start: int, count: int) -> np.ndarray:
         """Frames [start, start + count); fewer at the end of the sound."""
-        if self.stream is not None:
-            return self.stream.read(start, count)
-        assert self.samples is not None
-        return self.samples[start : start + count]
+        held = self.held
+        if isinstance(held, np.ndarray):
+            return held[start : start + count]
+        return held.read(start, count)
 
     def longer_than(self, frames: int) -> bool:
-        if self.stream is not None:
-            return self.stream.longer_than(frames)
-        assert self.samples is not None
-        return len(self.samples) > frames
+        held = self.held
+        return len(held) > frames if isinstance(held, np.ndarray) else held.longer_than(frames)
 
     def length(self) -> int:
-        if self.stream is not None:
-            return self.stream.length()
-        assert self.samples is not None
-        return len(self.samples)
+        held = self.held
+        return len(held) if isinstance(held, np.ndarray) else held.length()
 
     @property
     def nbytes(self) -> int:
-        return 0 if self.samples is None else self.samples.nbytes
+        return self._held.nbytes if isinstance(self._held, np.ndarray) else 0
 
 
 class SoundCache:
@@ -81,7 +99,6 @@ class SoundCache:
 
     def __init__(self, budget: int) -> None:
         self.budget = budget
-        self.used = 0
         self.items: OrderedDict[object, Sound] = OrderedDict()
 
     def get(self, key: object, make: Callable[[], Sound]) -> Sound:
@@ -90,10 +107,10 @@ class SoundCache:
             return self.items[key]
         sound = make()
         self.items[key] = sound
-        self.used += sound.nbytes
-        while self.used > self.budget and len(self.items) > 1:
+        used = sum(item.nbytes for item in self.items.values())  # sounds load when first read
+        while used > self.budget and len(self.items) > 1:
             _, dropped = self.items.popitem(last=False)
-            self.used -= dropped.nbytes
+            used -= dropped.nbytes
         return sound
 
 
@@ -146,11 +163,18 @@ def file_sound(path: Path, what: str, header_seconds: float | None) -> Sound:
     against the length its header promised when that is given."""
     try:
         identity = key_of(_file_stamp(path), _measure_version())
-        if header_seconds is not None and header_seconds > stream_module.STREAM_SECONDS:
-            return Sound(stream=StreamedFile(path, header_seconds), identity=identity)
     except MeditateError as error:
         raise MeditateError(f"{what}: {error}") from None
-    return Sound(decode_at(path, what, header_seconds), identity=identity)
+
+    def opener() -> np.ndarray | StreamedFile:
+        if header_seconds is not None and header_seconds > stream_module.STREAM_SECONDS:
+            try:
+                return StreamedFile(path, header_seconds)
+            except MeditateError as error:
+                raise MeditateError(f"{what}: {error}") from None
+        return decode_at(path, what, header_seconds)
+
+    return Sound(opener=opener, identity=identity)
 
 
 def clip_sound(path: Path, what: str, slot: int | None) -> Sound:
