@@ -101,6 +101,12 @@ def source_gain_db(
     return gain
 
 
+def limited_ticks(read: Reader, gain_db: float, limiter: Limiter) -> np.ndarray:
+    """The tick energies of the source raised by `gain_db`, as the limiter will leave it."""
+    scale = np.float32(10.0 ** (gain_db / 20.0))
+    return _tick_energies(_limited_weighted_chunks(read, scale, limiter))
+
+
 # -- streaming
 
 
@@ -135,9 +141,10 @@ def _weighted_chunks(chunks: Iterator[np.ndarray]) -> Iterator[np.ndarray]:
     carry = np.zeros((2, len(impulse) - 1))
     for chunk in chunks:
         n = len(chunk)
-        piece = chunk.T.astype(np.float64)
+        mono = np.array_equal(chunk[:, 0], chunk[:, 1])  # a mono file: filtered once, same bits
+        piece = (chunk[:, :1] if mono else chunk).T.astype(np.float64)
         full = np.fft.irfft(np.fft.rfft(piece, _FFT_SIZE, axis=-1) * spectrum, _FFT_SIZE, axis=-1)
-        full = full[:, : n + len(impulse) - 1]
+        full = np.repeat(full[:, : n + len(impulse) - 1], 2 if mono else 1, axis=0)
         full[:, : carry.shape[1]] += carry
         yield full[:, :n]
         carry = full[:, n:].copy()
