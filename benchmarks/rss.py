@@ -10,7 +10,8 @@ first narration when the session is long enough to hold it (shorter ones use bun
 - export: the whole session to MP3; peak RSS of the meditate process itself
   (getrusage RUSAGE_SELF in the process) and of its largest helper (ffmpeg, RUSAGE_CHILDREN).
 - play: MEDITATE_DEVICE=silent (real time) for --listen seconds from the start, and again
-  from 10 minutes before the end (--from), then Ctrl-C; peak RSS (VmHWM) of the player.
+  from 10 minutes before the end (--from), then stopped with SIGTERM (as Ctrl-C); peak
+  RSS (VmHWM) of the player.
 
 The cache (MEDITATE_CACHE in --work) is emptied before each length's export, so the export
 decodes and measures the long files as a new user's first export would; play then finds them.
@@ -116,9 +117,13 @@ def playing_rss(session: Path, env: dict[str, str], seconds: float, *extra: str)
     )  # fmt: skip
     time.sleep(seconds)
     status = Path(f"/proc/{process.pid}/status").read_text()
-    process.send_signal(signal.SIGINT)
-    _, errors = process.communicate(timeout=60)
-    if process.returncode not in (0, 130) and "maxrss_kb" not in errors:
+    process.send_signal(signal.SIGTERM)  # stops like Ctrl-C (which a background job ignores)
+    try:
+        _, errors = process.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        _, errors = process.communicate()
+    if "Traceback" in errors:
         sys.exit(f"play failed: {errors.strip()}")
     line = next(line for line in status.splitlines() if line.startswith("VmHWM"))
     return int(line.split()[1]) * 1024

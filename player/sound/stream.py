@@ -30,7 +30,7 @@ _KIND = "decoded"
 _KEEP_BYTES = 24 * 2**30  # decoded files beyond this (least recently used first) are removed
 _POLL_SECONDS = 0.005
 _SAMPLE_BYTES = 4
-_running: set[subprocess.Popen[bytes]] = set()
+_decoding: set[StreamedFile] = set()
 
 
 class StreamedFile:
@@ -70,7 +70,7 @@ class StreamedFile:
                 self.process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stderr=log)
             except FileNotFoundError:
                 raise MeditateError(FFMPEG_INSTALL_HINT) from None
-        _running.add(self.process)
+        _decoding.add(self)
         self.file = _wait_for(self.partial, self.process).open("rb")
         self.done = False
 
@@ -102,7 +102,7 @@ class StreamedFile:
 
     def _finish(self) -> None:
         assert self.process is not None
-        _running.discard(self.process)
+        _decoding.discard(self)
         message = self.log.read_bytes().decode("utf-8", "replace")
         self.log.unlink(missing_ok=True)
         size = os.fstat(self.file.fileno()).st_size
@@ -163,11 +163,15 @@ def _prune(folder: Path, keep: Path) -> None:
 
 @atexit.register
 def _stop_decoders() -> None:
-    """A decoder still running when the program ends is stopped, and its partial file goes."""
-    for process in list(_running):
-        process.kill()
-        process.wait()
-        with contextlib.suppress(IndexError, OSError):
-            partial = Path(process.args[-1])  # type: ignore[index]
-            partial.unlink(missing_ok=True)
-            partial.with_name(f"{partial.name}.log").unlink(missing_ok=True)
+    """As the program ends, a finished decode is kept; one still running is stopped and its
+    partial file removed."""
+    for streamed in list(_decoding):
+        assert streamed.process is not None
+        if streamed.process.poll() is None:
+            streamed.process.kill()
+            streamed.process.wait()
+            streamed.partial.unlink(missing_ok=True)
+            streamed.log.unlink(missing_ok=True)
+        else:
+            with contextlib.suppress(MeditateError, OSError):
+                streamed._finish()
