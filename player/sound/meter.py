@@ -152,7 +152,9 @@ def _weighted_chunks(chunks: Iterator[np.ndarray]) -> Iterator[np.ndarray]:
             carry = np.pad(carry, ((0, 0), (0, len(impulse) - 1 - carry.shape[1])))
 
 
-def _limited_weighted_chunks(read: Reader, scale: np.float32, limiter: Limiter) -> Iterator:
+def _limited_weighted_chunks(
+    read: Reader, scale: np.float32, limiter: Limiter
+) -> Iterator[np.ndarray]:
     """K-weighted chunks of the source scaled by `scale` and limited as the limiter will."""
     position = -PAD
     for weighted in _weighted_chunks(_padded(read)):

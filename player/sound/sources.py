@@ -31,7 +31,7 @@ from player.sound.meter import (
     measure,
     source_gain_db,
 )
-from player.sound.stream import StreamedFile
+from player.sound.stream import StreamedFile, streamed
 
 LOOP_CROSSFADE_SECONDS = 2.0
 _MEASUREMENTS = "measurements"
@@ -169,7 +169,7 @@ def file_sound(path: Path, what: str, header_seconds: float | None) -> Sound:
     def opener() -> np.ndarray | StreamedFile:
         if header_seconds is not None and header_seconds > stream_module.STREAM_SECONDS:
             try:
-                return StreamedFile(path, header_seconds)
+                return streamed(path, header_seconds)
             except MeditateError as error:
                 raise MeditateError(f"{what}: {error}") from None
         return decode_at(path, what, header_seconds)

@@ -14,6 +14,7 @@ import atexit
 import contextlib
 import os
 import subprocess
+import threading
 import time
 from pathlib import Path
 
@@ -31,10 +32,23 @@ _KEEP_BYTES = 24 * 2**30  # decoded files beyond this (least recently used first
 _POLL_SECONDS = 0.005
 _SAMPLE_BYTES = 4
 _decoding: set[StreamedFile] = set()
+_open: dict[str, StreamedFile] = {}
+_opening = threading.Lock()
+
+
+def streamed(path: Path, header_seconds: float) -> StreamedFile:
+    """The file's stream: one per file in this process, however many sounds read it."""
+    key = str(path.resolve())
+    with _opening:
+        found = _open.get(key)
+        if found is None or found.stale():
+            found = _open[key] = StreamedFile(path, header_seconds)
+        return found
 
 
 class StreamedFile:
-    """A sound file's frames at the master rate, decoded to the cache and read by block."""
+    """A sound file's frames at the master rate, decoded to the cache and read by block.
+    Safe to read from several threads."""
 
     def __init__(self, path: Path, header_seconds: float, cache: Cache | None = None) -> None:
         cache = cache or user_cache()
@@ -45,6 +59,9 @@ class StreamedFile:
         except OSError:
             raise MeditateError(f"{path} disappeared since the session was checked") from None
         version = code_version(__name__, "player.sound.decode")
+        self.stamp = (info.st_size, info.st_mtime_ns)
+        self.finishing = threading.Lock()
+        self.failure: MeditateError | None = None
         self.key = key_of(str(path.resolve()), info.st_size, info.st_mtime_ns, version)
         self.channels = cache.remember("channels", version, self.key, lambda: _channels(path))
         self.frame_bytes = self.channels * _SAMPLE_BYTES
@@ -74,6 +91,14 @@ class StreamedFile:
         self.file = _wait_for(self.partial, self.process).open("rb")
         self.done = False
 
+    def stale(self) -> bool:
+        """Whether the file changed since its decoding began."""
+        try:
+            info = self.path.stat()
+        except OSError:
+            return True
+        return (info.st_size, info.st_mtime_ns) != self.stamp
+
     def read(self, start: int, count: int) -> np.ndarray:
         """Frames [start, start + count) as float32 (frames, 2); fewer at the end of the file."""
         self._written(start + count)
@@ -95,8 +120,16 @@ class StreamedFile:
             written = os.fstat(self.file.fileno()).st_size // self.frame_bytes
             if self.done or (frames is not None and written >= frames):
                 return written
+            if self.failure is not None:
+                raise self.failure
             if self.process is not None and self.process.poll() is not None:
-                self._finish()
+                with self.finishing:
+                    if not self.done and self.failure is None:
+                        try:
+                            self._finish()
+                        except MeditateError as error:
+                            self.failure = error
+                            raise
                 continue
             time.sleep(_POLL_SECONDS)
 
@@ -173,5 +206,6 @@ def _stop_decoders() -> None:
             streamed.partial.unlink(missing_ok=True)
             streamed.log.unlink(missing_ok=True)
         else:
-            with contextlib.suppress(MeditateError, OSError):
-                streamed._finish()
+            with contextlib.suppress(MeditateError, OSError), streamed.finishing:
+                if not streamed.done:
+                    streamed._finish()
