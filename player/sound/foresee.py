@@ -32,7 +32,7 @@ from player.sound.meter import (
     limited_ticks,
     measure,
 )
-from player.sound.render import TRUNCATION_FADE, Renderer, raised_cosine
+from player.sound.render import TRUNCATION_FADE, Renderer, describe, raised_cosine
 from player.sound.sources import clip_sound, measurement
 
 _TICKS = "ticks"
@@ -84,7 +84,7 @@ def _measure_clip(event: Event) -> None:
     """Measures a clip file into the cache, unless it is there: each decodes in its own ffmpeg,
     so clips are measured on every core while the beds are."""
     assert event.clip is not None
-    what = f"{event.where}: {event.kind.value}"
+    what = describe(event)
     measurement(clip_sound(event.clip, what, event.length), what)
 
 
@@ -117,7 +117,7 @@ def _add_bed(energy: np.ndarray, renderer: Renderer, index: int) -> None:
 def _add_event(energy: np.ndarray, renderer: Renderer, event: Event) -> None:
     sound = renderer.event_sound(event)
     gain_db = renderer.event_gain_db(event, sound)
-    measured = measurement(sound, f"{event.where}: {event.kind.value}")
+    measured = measurement(sound, describe(event))
     span = slice(PAD_TICKS, PAD_TICKS - (-event.length // TICK))
     first = round(event.start / TICK)
     own = measured.ticks[span][: max(0, len(energy) - first)]

@@ -30,9 +30,11 @@ from player.sound.sources import (
     clip_sound,
     file_bed,
     levelled_gain_db,
+    measure_ahead,
     struck,
     synth_bed,
 )
+from player.sound.stream import STREAM_SECONDS
 
 BLOCK = 16384  # frames rendered at a time
 DUCK_ATTACK = round(0.8 * SAMPLE_RATE)  # the bed is down by the time the voice starts
@@ -84,6 +86,9 @@ class Renderer:
             DUCK_BRIDGE,
         )
         self._speech_starts = [start for start, _ in self._speech]
+        for event in self._events:
+            if event.clip is not None and event.length > STREAM_SECONDS * SAMPLE_RATE:
+                measure_ahead(event.clip, describe(event), event.length)
         self._beds = list(timeline.beds) if self.options.ambient else []
         self._sounds = SoundCache(_CLIP_CACHE_BYTES)
         self._bed_sources: dict[int, BedSource] = {}
@@ -262,8 +267,7 @@ class Renderer:
             return self._sounds.get(("bell", name, strikes), lambda: bell_sound(name, strikes))
         clip = event.clip
         assert clip is not None
-        kind = "narration clip" if event.kind is EventKind.NARRATION else "bell"
-        what = f"{event.where}: {kind}"
+        what = describe(event)
         if strikes == 1:
             return self._sounds.get(("clip", clip), lambda: clip_sound(clip, what, event.length))
         whole = self._sounds.get(("clip", clip), lambda: clip_sound(clip, what, None))
@@ -274,7 +278,7 @@ class Renderer:
         key = (event.clip or event.bell, event.gain_db, event.strikes)
         if key not in self._gains:
             target = self.target + event.gain_db
-            what = f"{event.where}: {event.kind.value}"
+            what = describe(event)
             gain = levelled_gain_db(sound, what, target, self.gate, self.limiter)
             self._gains[key] = event.gain_db if gain is None else gain
         return self._gains[key]
@@ -296,6 +300,12 @@ class Renderer:
         self._bed_lufs[index] = measured
         self._bed_sources[index] = source
         return source
+
+
+def describe(event: Event) -> str:
+    """What an event's sound is, for messages: where it is written and what it is."""
+    kind = "narration clip" if event.kind is EventKind.NARRATION else "bell"
+    return f"{event.where}: {kind}"
 
 
 def _merged_spans(spans: list[tuple[int, int]], bridge: int) -> list[tuple[int, int]]:

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from concurrent.futures import Future
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +29,7 @@ from player.sound.meter import (
     PAD_TICKS,
     TICK,
     Measurement,
+    Reader,
     block_powers_of,
     measure,
     source_gain_db,
@@ -38,6 +41,9 @@ _MEASUREMENTS = "measurements"
 _SOUND_MEASUREMENTS = "sound-measurements"
 _BED_MEASURE_SECONDS = 30
 _FILE_BED_MEASURE_SECONDS = 600
+
+_measuring: dict[str, Future[Measurement]] = {}
+_measuring_lock = threading.Lock()
 
 #: A source of bed samples: frames [start, start + count) as float32 (count, 2).
 BedSource = Callable[[int, int], np.ndarray]
@@ -199,19 +205,52 @@ def measurement(sound: Sound, what: str, head: int | None = None) -> Measurement
             return Measurement(stored["ticks"], float(stored["peak"]), int(stored["frames"]))
     except (OSError, ValueError, KeyError):
         pass
+    with _measuring_lock:  # measured once, however many threads ask at once
+        pending = _measuring.get(identity)
+        if pending is None:
+            pending = _measuring[identity] = Future()
+            mine = True
+        else:
+            mine = False
+    if not mine:
+        return pending.result()
+    try:
+        measured = _measured_and_kept(read, identity, what, whole=head is None)
+    except BaseException as error:
+        pending.set_exception(error)
+        raise
+    finally:
+        with _measuring_lock:
+            _measuring.pop(identity, None)
+    pending.set_result(measured)
+    return measured
+
+
+def _measured_and_kept(read: Reader, identity: str, what: str, *, whole: bool) -> Measurement:
     try:
         measured = measure(read)
     except MeditateError as error:
         raise MeditateError(f"{what}: {error}") from None
-    if measured.peak == 0.0 and head is None:
+    if measured.peak == 0.0 and whole:
         raise MeditateError(f"{what}: the file is pure digital silence: re-record or replace it")
     with (
         contextlib.suppress(OSError, MeditateError),
-        cache.storing(_SOUND_MEASUREMENTS, identity, ".npz") as partial,
+        user_cache().storing(_SOUND_MEASUREMENTS, identity, ".npz") as partial,
         partial.open("wb") as stream,
     ):
         np.savez(stream, ticks=measured.ticks, peak=measured.peak, frames=measured.frames)
     return measured
+
+
+def measure_ahead(path: Path, what: str, slot: int) -> None:
+    """Start measuring a long clip in the background, so that its level is known by the time
+    it plays (the first time a long file is used, measuring it takes a while)."""
+
+    def run() -> None:
+        with contextlib.suppress(MeditateError):  # the renderer meets it again, and says so
+            measurement(clip_sound(path, what, slot), what)
+
+    threading.Thread(target=run, daemon=True, name="measure-ahead").start()
 
 
 def levelled_gain_db(
