@@ -130,3 +130,21 @@ def test_a_streamed_sound_renders_exactly_as_one_held_in_memory(
     assert np.array_equal(held, streamed)
     late = 5 * SAMPLE_RATE + 123
     assert np.array_equal(rendered(short_session, late), streamed[late:])
+
+
+def test_a_cache_that_cannot_hold_a_long_file_is_one_line(
+    short_session, tmp_path, monkeypatch
+) -> None:
+    from click.testing import CliRunner
+
+    from player.cli import main
+
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    monkeypatch.setenv("MEDITATE_CACHE", str(blocker))
+    monkeypatch.setattr(stream, "STREAM_SECONDS", 1.0)
+    target = tmp_path / "out.wav"
+    result = CliRunner().invoke(main, ["export", str(short_session), "-o", str(target), "-q"])
+    assert result.exit_code == 2, result.output
+    assert "cannot write to the cache folder" in result.output
+    assert "Traceback" not in result.output and not target.exists()

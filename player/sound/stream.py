@@ -76,7 +76,14 @@ class StreamedFile:
         self.final = final
         self.partial = final.with_name(f"{final.name}.partial-{os.getpid()}")
         self.log = self.partial.with_name(f"{self.partial.name}.log")
-        final.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            final.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise MeditateError(
+                f"cannot write to the cache folder {final.parent}: {error.strerror} "
+                "(set MEDITATE_CACHE to a writable folder)"
+            ) from None
+        _remove_abandoned(final)
         command = [
             "ffmpeg", "-v", "error", "-nostdin", "-y", "-i", str(path), "-map", "0:a:0", "-vn",
             "-af", f"aresample={SAMPLE_RATE}:resampler=soxr:precision=28",
@@ -180,6 +187,24 @@ def _wait_for(partial: Path, process: subprocess.Popen[bytes]) -> Path:
         time.sleep(_POLL_SECONDS)
     partial.touch()
     return partial
+
+
+def _remove_abandoned(final: Path) -> None:
+    """Partial decodes of this file left by processes that ended without cleaning up."""
+    for partial in final.parent.glob(f"{final.name}.partial-*"):
+        pid = partial.name.rsplit("-", 1)[-1].removesuffix(".log")
+        if pid.isdigit() and not _alive(int(pid)):
+            partial.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _prune(folder: Path, keep: Path) -> None:
