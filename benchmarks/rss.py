@@ -14,7 +14,9 @@ first narration when the session is long enough to hold it (shorter ones use bun
   RSS (VmHWM) of the player.
 
 The cache (MEDITATE_CACHE in --work) is emptied before each length's export, so the export
-decodes and measures the long files as a new user's first export would; play then finds them.
+decodes and measures the long files as a new user's first export would. Before play, the
+long files are decoded into the cache to the end (an export of a short session stops their
+decoders when it ends), so a late --from plays at once.
 Goal: under 200 MB for every length.
 """
 
@@ -129,6 +131,15 @@ def playing_rss(session: Path, env: dict[str, str], seconds: float, *extra: str)
     return int(line.split()[1]) * 1024
 
 
+def decode_into_cache(sound: Path, env: dict[str, str]) -> None:
+    """Decode a long file into the cache to the end, as a first play or export leaves it."""
+    code = (
+        "import sys; from pathlib import Path; from player.sound.stream import streamed; "
+        "streamed(Path(sys.argv[1]), 0.0).length()"
+    )
+    subprocess.run([sys.executable, "-c", code, str(sound)], env=env, check=True)
+
+
 def duration(session: Path, env: dict[str, str]) -> float:
     shown = subprocess.run(
         [sys.executable, "-m", "player", "show", str(session), "--json"],
@@ -158,6 +169,8 @@ def main() -> None:
             session.write_text(session_text(minutes, bed, voice))
             shutil.rmtree(cache, ignore_errors=True)
             own, helpers, elapsed = measured_export(session, work / f"long-{minutes}.mp3", env)
+            for sound in (bed, voice):
+                decode_into_cache(sound, env)
             start = playing_rss(session, env, args.listen)
             late = f"{max(0.0, duration(session, env) - 600):.0f}s"
             end = playing_rss(session, env, args.listen, "--from", late)
