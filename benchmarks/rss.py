@@ -7,8 +7,9 @@ Makes (once, in --work) a 3-hour ambient recording (brown noise, MP3 128k stereo
 in --minutes that use both: the 3-hour file as a ducked bed, and the 90-minute clip as the
 first narration when the session is long enough to hold it (shorter ones use bundled clips).
 
-- export: the whole session to MP3; peak RSS of the meditate process itself
-  (getrusage RUSAGE_SELF in the process) and of its largest helper (ffmpeg, RUSAGE_CHILDREN).
+- export: the whole session to MP3; peak RSS of the meditate process itself (getrusage
+  RUSAGE_SELF in it; its ffmpeg helpers are separate processes of a few tens of MB: a forked
+  child's ru_maxrss starts from its parent's, so RUSAGE_CHILDREN cannot tell them apart).
 - play: MEDITATE_DEVICE=silent (real time) for --listen seconds from the start, and again
   from 10 minutes before the end (--from), then stopped with SIGTERM (as Ctrl-C); peak
   RSS (VmHWM) of the player.
@@ -43,9 +44,7 @@ from player.cli import main
 try:
     main(sys.argv[1:], standalone_mode=False)
 finally:
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    helpers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    print("maxrss_kb", own, helpers, file=sys.stderr)
+    print("maxrss_kb", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)
 """
 
 
@@ -97,7 +96,7 @@ def session_text(minutes: int, bed: Path, voice: Path) -> str:
     return "\n".join(lines) + "\n"
 
 
-def measured_export(session: Path, target: Path, env: dict[str, str]) -> tuple[int, int, float]:
+def measured_export(session: Path, target: Path, env: dict[str, str]) -> tuple[int, float]:
     started = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-c", MEASURE, "export", str(session), "-o", str(target), "-q", "--force"],
@@ -107,8 +106,7 @@ def measured_export(session: Path, target: Path, env: dict[str, str]) -> tuple[i
     if done.returncode != 0:
         sys.exit(f"export failed: {done.stderr.strip()}")
     line = next(x for x in done.stderr.splitlines() if x.startswith("maxrss_kb"))
-    own, helpers = (int(x) * 1024 for x in line.split()[1:])
-    return own, helpers, elapsed
+    return int(line.split()[1]) * 1024, elapsed
 
 
 def playing_rss(session: Path, env: dict[str, str], seconds: float, *extra: str) -> int:
@@ -168,15 +166,15 @@ def main() -> None:
             session = work / f"long-{minutes}.yaml"
             session.write_text(session_text(minutes, bed, voice))
             shutil.rmtree(cache, ignore_errors=True)
-            own, helpers, elapsed = measured_export(session, work / f"long-{minutes}.mp3", env)
+            own, elapsed = measured_export(session, work / f"long-{minutes}.mp3", env)
             for sound in (bed, voice):
                 decode_into_cache(sound, env)
             start = playing_rss(session, env, args.listen)
             late = f"{max(0.0, duration(session, env) - 600):.0f}s"
             end = playing_rss(session, env, args.listen, "--from", late)
             print(
-                f"{minutes:7d} | {own / mb:6.0f} MB / {helpers / mb:4.0f} MB"
-                f"{'':18s} | {elapsed:7.1f} s | {start / mb:5.0f} MB / {end / mb:5.0f} MB",
+                f"{minutes:7d} | {own / mb:7.0f} MB | {elapsed:9.1f} s | "
+                f"{start / mb:5.0f} MB / {end / mb:5.0f} MB",
                 flush=True,
             )
 
