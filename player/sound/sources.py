@@ -43,6 +43,7 @@ _BED_MEASURE_SECONDS = 30
 _FILE_BED_MEASURE_SECONDS = 600
 
 _measuring: dict[str, Future[Measurement]] = {}
+_measured: dict[str, Measurement] = {}  # in this process: a few kB for each minute of sound
 _measuring_lock = threading.Lock()
 
 #: A source of bed samples: frames [start, start + count) as float32 (count, 2).
@@ -199,10 +200,13 @@ def measurement(sound: Sound, what: str, head: int | None = None) -> Measurement
     if sound.identity is None:
         return measure(read)
     identity = sound.identity if head is None else key_of(sound.identity, head)
-    cache = user_cache()
+    if identity in _measured:
+        return _measured[identity]
     try:
-        with np.load(cache.file(_SOUND_MEASUREMENTS, identity, ".npz")) as stored:
-            return Measurement(stored["ticks"], float(stored["peak"]), int(stored["frames"]))
+        with np.load(user_cache().file(_SOUND_MEASUREMENTS, identity, ".npz")) as stored:
+            found = Measurement(stored["ticks"], float(stored["peak"]), int(stored["frames"]))
+            _measured[identity] = found
+            return found
     except (OSError, ValueError, KeyError):
         pass
     with _measuring_lock:  # measured once, however many threads ask at once
@@ -223,6 +227,7 @@ def measurement(sound: Sound, what: str, head: int | None = None) -> Measurement
         with _measuring_lock:
             _measuring.pop(identity, None)
     pending.set_result(measured)
+    _measured[identity] = measured
     return measured
 
 
