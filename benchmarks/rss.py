@@ -160,7 +160,7 @@ def main() -> None:
         env = {**os.environ, "MEDITATE_CACHE": str(cache)}
         mb = 2**20
         print(
-            "minutes | export RSS (meditate / largest helper) | export time | play RSS start / late"
+            "minutes | export RSS | export time | play RSS from the start / 10 min before the end"
         )
         for minutes in (int(m) for m in args.minutes.split(",")):
             session = work / f"long-{minutes}.yaml"
