@@ -44,3 +44,43 @@ def test_without_matplotlib_the_message_says_how_to_add_it(tmp_path) -> None:
     )  # fmt: skip
     assert done.returncode == 2
     assert "pip install 'meditate[plot]'" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_the_foreseen_loudness_follows_a_real_render(write_session) -> None:
+    import numpy as np
+
+    from player.prepare.session import load_prepared
+    from player.session.timeline import compile_timeline
+    from player.sound.foresee import momentary_loudness
+    from player.sound.loudness import block_powers
+    from player.sound.render import Renderer
+
+    path = write_session(
+        """
+        title: Waves and words
+        ambient:
+          - sound: synth:ocean
+            volume: -14 dB
+            duck: 6 dB
+            fade_in: 5s
+        steps:
+          - bell: chime
+          - silence: 6s
+          - narration: narration/three-breaths/01-arrive.ogg
+            fade_in: 1s
+          - silence: 20s
+          - narration: narration/three-breaths/02-in.ogg
+          - silence: 15s
+        """
+    )
+    timeline = compile_timeline(load_prepared(path))
+    seconds, foreseen = momentary_loudness(Renderer(timeline))
+    renderer = Renderer(timeline)
+    pcm = renderer.pcm(0, renderer.length).astype(np.float32) / 32768
+    rendered = -0.691 + 10 * np.log10(np.maximum(block_powers(pcm), 1e-12))
+    assert len(foreseen) == len(rendered) and seconds[0] == 0.2
+    sound = rendered > -50
+    apart = np.abs(foreseen - rendered)[sound]
+    assert sound.mean() > 0.95
+    assert np.median(apart) < 0.3
+    assert np.mean(apart < 1.5) > 0.98  # more only for a moment as a sound starts

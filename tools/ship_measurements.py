@@ -47,9 +47,9 @@ def measure(cache_folder: Path) -> dict[str, Any]:
         renderer = Renderer(timeline)
         for event in (*timeline.events, *timeline.rings):
             if event.bell is not None:
-                renderer._event_gain_db(event)
+                renderer.event_gain_db(event)
         for index, span in enumerate(timeline.beds):
-            renderer._bed_source(index, span)
+            renderer.bed_source(index, span)
             if span.bed.synth is not None:
                 template = span.bed
     assert template is not None, "no bundled session has a synthesised bed"

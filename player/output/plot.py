@@ -1,4 +1,5 @@
-"""A picture of a session: loudness of the rendered mix, what sounds when, chapters, beds.
+"""A picture of a session: loudness of the mix (foreseen from its sources, without rendering
+it: see player.sound.foresee), what sounds when, chapters, beds.
 
 matplotlib is an optional extra (`pip install 'meditate[plot]'`).
 """
@@ -13,26 +14,11 @@ from player.common.audio_format import SAMPLE_RATE
 from player.common.errors import MeditateError
 from player.common.files import OutputExists, atomic_output
 from player.session.timeline import EventKind, Timeline
-from player.sound.loudness import block_powers
+from player.sound.foresee import momentary_loudness
 from player.sound.render import Renderer
 
 WIDTH_INCHES, HEIGHT_INCHES, DPI = 12.0, 4.5, 100
-_CHUNK = 60 * SAMPLE_RATE
 _COLOURS = {EventKind.NARRATION: "#4c72b0", EventKind.BELL: "#dd8452", EventKind.SILENCE: "#e5e5e5"}
-
-
-def momentary_loudness(renderer: Renderer) -> tuple[np.ndarray, np.ndarray]:
-    """Minutes and momentary loudness (LUFS, 400 ms blocks every 100 ms) of the whole mix."""
-    times: list[np.ndarray] = []
-    values: list[np.ndarray] = []
-    for start in range(0, renderer.length, _CHUNK):
-        pcm = renderer.pcm(start, min(start + _CHUNK, renderer.length)).astype(np.float32) / 32768
-        powers = block_powers(pcm)
-        with np.errstate(divide="ignore"):
-            values.append(-0.691 + 10 * np.log10(np.maximum(powers, 1e-12)))
-        times.append(start + 0.2 * SAMPLE_RATE + np.arange(len(powers)) * 0.1 * SAMPLE_RATE)
-    minutes = np.concatenate(times) / SAMPLE_RATE / 60 if times else np.zeros(0)
-    return minutes, np.concatenate(values) if values else np.zeros(0)
 
 
 def draw(timeline: Timeline, target: Path, renderer: Renderer | None = None) -> Path:
@@ -52,7 +38,8 @@ def draw(timeline: Timeline, target: Path, renderer: Renderer | None = None) -> 
     if target.exists():
         raise MeditateError(f"{target} exists: choose another name or remove it")
     renderer = renderer or Renderer(timeline)
-    minutes, loudness = momentary_loudness(renderer)
+    seconds, loudness = momentary_loudness(renderer)
+    minutes = seconds / 60
     figure, axes = plt.subplots(figsize=(WIDTH_INCHES, HEIGHT_INCHES), dpi=DPI)
     floor, top = -60.0, 0.0
     for event in timeline.events:

@@ -11,7 +11,7 @@ MAX_SESSION_SECONDS = 24 * 3600
 MAX_REPEAT = 1000
 MAX_EXPANDED_STEPS = 200_000
 MAX_FILE_BYTES = 1_000_000
-MAX_CLIP_SECONDS = 3600  # sound files are decoded whole, so one may last at most an hour
+MAX_CLIP_SECONDS = MAX_SESSION_SECONDS  # long files are streamed, not held in memory
 MIN_RATE, MAX_RATE = 60, 240  # a voice's pace in words per minute, pauses included
 
 

@@ -37,7 +37,7 @@ def decode(path: Path) -> np.ndarray:
     except FileNotFoundError:
         raise MeditateError(FFMPEG_INSTALL_HINT) from None
     if done.returncode != 0 or len(done.stdout) <= _WAV_HEADER_BYTES:
-        reason = _ffmpeg_reason(done.stderr.decode("utf-8", "replace"))
+        reason = ffmpeg_reason(done.stderr.decode("utf-8", "replace"))
         raise MeditateError(f"cannot decode {path}: {reason}")
     data = bytearray(done.stdout)
     fix_wav_headers(data)  # ffmpeg writing to a pipe cannot go back to fill in the sizes
@@ -86,7 +86,7 @@ _DEMUXER_PREFIX = re.compile(r"^\[[^\]]+ @ 0x[0-9a-f]+\]\s*")
 _STREAM_PREFIX = re.compile(r"^Error while decoding stream #[\d:]+:\s*")
 
 
-def _ffmpeg_reason(message: str) -> str:
+def ffmpeg_reason(message: str) -> str:
     """The line of ffmpeg's output (as pydub passes it on) that says what went wrong."""
     lines = [_DEMUXER_PREFIX.sub("", line.strip()) for line in message.splitlines()]
     errors = [line for line in lines if "Invalid data" in line or "rror" in line]

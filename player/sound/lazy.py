@@ -14,7 +14,12 @@ from player.session.format import STRIKE_SECONDS
 
 
 class Audible(Protocol):
-    """A sound the renderer mixes: float32 frames (frames, 2) at the master rate."""
+    """A sound the renderer mixes: float32 frames (frames, 2) at the master rate.
+
+    `identity` names a file's sound in the cache (its measurement, its level); sounds made
+    here have none."""
+
+    identity: str | None
 
     @property
     def frames(self) -> int: ...
@@ -33,8 +38,30 @@ class Audible(Protocol):
         """Frames [offset, offset + count), which must lie inside the sound."""
         ...
 
+    def read(self, start: int, count: int) -> np.ndarray:
+        """Frames [start, start + count); fewer at the end of the sound."""
+        ...
 
-class LazyBell:
+    def longer_than(self, frames: int) -> bool: ...
+
+
+class _Made:
+    """What the sounds made here share: reading from any start, as files are read."""
+
+    identity: str | None = None
+    frames: int
+
+    def span(self, offset: int, count: int) -> np.ndarray:
+        raise NotImplementedError
+
+    def read(self, start: int, count: int) -> np.ndarray:
+        return self.span(start, max(0, min(count, self.frames - start)))
+
+    def longer_than(self, frames: int) -> bool:
+        return self.frames > frames
+
+
+class LazyBell(_Made):
     """A built-in bell, synthesised chunk by chunk (see bells.CHUNK) given its peak."""
 
     def __init__(self, name: str, peak: float) -> None:
@@ -70,7 +97,7 @@ class LazyBell:
         return chunk
 
 
-class Struck:
+class Struck(_Made):
     """A sound struck `strikes` times, STRIKE_SECONDS apart, each ringing on under the next."""
 
     def __init__(self, one: Audible, strikes: int) -> None:

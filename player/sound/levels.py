@@ -26,16 +26,10 @@ import math
 
 import numpy as np
 
-from player.common.audio_format import SAMPLE_RATE
 from player.session.timeline import EventKind, Timeline
-from player.sound.loudness import (
-    gain_for_gated_target,
-    gated_lufs,
-    gated_mean_lufs,
-    k_weighted,
-    weighted_block_powers,
-)
+from player.sound import meter
 from player.sound.mastering import Limiter
+from player.sound.meter import array_reader, measure
 
 # Ungated mean power of a source over its span, in dB under its gated loudness: measured on
 # the bundled narration (-0.55 dB, sd 0.43, 37 clips) and the built-in bells (-2.7 to -3.6).
@@ -46,9 +40,6 @@ BELL_SPREAD_DB = -3.0
 NARRATION_GATED_SHARE = 0.88
 BELL_GATED_SHARE = 0.5
 _RELATIVE_GATE_LU = -10.0
-_SURROUND_SECONDS = 0.4  # quiet measured around a clip, as the blocks at its edges see it
-_COMPENSATION_ROUNDS = 4
-_COMPENSATION_TOLERANCE_LU = 0.05
 
 
 def mix_gate_lufs(
@@ -149,33 +140,9 @@ def source_gain_db(
 ) -> float | None:
     """The gain (dB) that brings `samples` to `target_lufs` measured with the mix's gate,
     after the limiter has done what it will do to them; None when nothing is loud enough to
-    measure (the source then keeps its own level)."""
-    padded = _surrounded(samples)
-    weighted = k_weighted(padded)
-    powers = weighted_block_powers(weighted)
-    if gated_lufs(powers) is None:  # below BS.1770's absolute gate: not to be raised to speech
-        return None
-    gain = gain_for_gated_target(powers, gate_lufs, target_lufs)
-    if gain is None:
-        return None
-    for _ in range(_COMPENSATION_ROUNDS):
-        scale = np.float32(10.0 ** (gain / 20.0))
-        limited = limiter.gain(padded * scale)
-        if limited is None:
-            break
-        # the limiter's gain moves slowly next to the K-weighting filter's memory, so the
-        # limited signal's K-weighting is the K-weighted signal times that gain
-        achieved = gated_mean_lufs(weighted_block_powers(weighted * (scale * limited)), gate_lufs)
-        shortfall = target_lufs - achieved if achieved is not None else 0.0
-        if shortfall <= _COMPENSATION_TOLERANCE_LU:
-            break
-        gain += shortfall
-    return gain
-
-
-def _surrounded(samples: np.ndarray) -> np.ndarray:
-    pad = np.zeros((round(_SURROUND_SECONDS * SAMPLE_RATE), samples.shape[1]), np.float32)
-    return np.concatenate([pad, samples, pad])
+    measure (the source then keeps its own level). See meter.py, which streams it."""
+    read = array_reader(samples)
+    return meter.source_gain_db(measure(read), read, target_lufs, gate_lufs, limiter)
 
 
 def _overlap(timeline: Timeline, start: int, end: int) -> int:

@@ -21,7 +21,7 @@ from player.common.audio_format import SAMPLE_RATE
 from player.common.cache import code_version, key_of, user_cache
 from player.session.timeline import BedSpan, Event, EventKind, Timeline
 from player.sound.lazy import Audible, Struck
-from player.sound.levels import level_offset_db, mix_gate_lufs, source_gain_db
+from player.sound.levels import level_offset_db, mix_gate_lufs
 from player.sound.loudness import DEFAULT_TARGET_LUFS, db_to_gain, normalising_gain_db
 from player.sound.mastering import Limiter, to_int16
 from player.sound.prefetch import Prefetch
@@ -31,8 +31,11 @@ from player.sound.sources import (
     bell_sound,
     clip_sound,
     file_bed,
+    levelled_gain_db,
+    measure_ahead,
     synth_bed,
 )
+from player.sound.stream import STREAM_SECONDS
 
 BLOCK = 16384  # frames rendered at a time
 DUCK_ATTACK = round(0.8 * SAMPLE_RATE)  # the bed is down by the time the voice starts
@@ -89,6 +92,9 @@ class Renderer:
             DUCK_BRIDGE,
         )
         self._speech_starts = [start for start, _ in self._speech]
+        for event in self._events:
+            if event.clip is not None and event.length > STREAM_SECONDS * SAMPLE_RATE:
+                measure_ahead(event.clip, describe(event), event.length)
         self._beds = list(timeline.beds) if self.options.ambient else []
         self._sounds = SoundCache(_CLIP_CACHE_BYTES)
         self._decoding: Prefetch[Audible] = Prefetch()
@@ -152,6 +158,11 @@ class Renderer:
                 mix = mix * middle[:, None]
         return to_int16(mix, index * BLOCK)
 
+    @property
+    def sounding(self) -> list[Event]:
+        """The events that sound (clips and bells, bells under silences included)."""
+        return [*self._events, *self._rings]
+
     # -- mixing
 
     def _premix(self, index: int) -> tuple[np.ndarray, float]:
@@ -190,20 +201,21 @@ class Renderer:
         return mix
 
     def _add_event(self, mix: np.ndarray, start: int, end: int, event: Event) -> None:
-        gain = db_to_gain(self._event_gain_db(event))
-        sound = self._event_sound(event)
+        gain = db_to_gain(self.event_gain_db(event))
+        sound = self.event_sound(event)
         lo, hi = max(start, event.start), min(end, event.end)
         offset = lo - event.start
-        available = max(0, min(hi - lo, sound.frames - offset))
+        segment = sound.read(offset, hi - lo)
+        available = len(segment)
         if available == 0:
             return
-        segment = sound.span(offset, available)
         positions = np.arange(offset, offset + available)
         envelope = np.full(available, gain, dtype=np.float32)
         if event.fade_in:
             envelope *= raised_cosine(positions / event.fade_in)
         fade_out = event.fade_out
-        if sound.frames > event.length:
+        near_end = event.length - (offset + available - 1) < TRUNCATION_FADE
+        if near_end and sound.longer_than(event.length):
             fade_out = max(fade_out, TRUNCATION_FADE)
         if fade_out:
             envelope *= raised_cosine((event.length - positions) / fade_out)
@@ -211,14 +223,14 @@ class Renderer:
 
     def _add_bed(self, mix: np.ndarray, start: int, end: int, index: int, span: BedSpan) -> None:
         lo, hi = max(start, span.start), min(end, span.end)
-        samples = self._bed_source(index, span)(lo, hi - lo)
+        samples = self.bed_source(index, span)(lo, hi - lo)
         envelope = self.bed_envelope(index, np.arange(lo, hi))
         mix[lo - start : hi - start] += samples * envelope[:, None]
 
     def bed_envelope(self, index: int, positions: np.ndarray) -> np.ndarray:
         """Linear gain of bed `index` at absolute frames: its level, fades and ducking."""
         span = self._beds[index]
-        self._bed_source(index, span)
+        self.bed_source(index, span)
         inside = (positions >= span.start) & (positions < span.end)
         envelope = np.where(inside, self._bed_gains[index], 0.0).astype(np.float32)
         if span.fade_in:
@@ -258,7 +270,9 @@ class Renderer:
 
     # -- sources
 
-    def _event_sound(self, event: Event) -> Audible:
+    def event_sound(self, event: Event) -> Audible:
+        """The sound an event plays: a built-in bell made as it is played, or a clip decoded
+        (in the background, ahead of time) or streamed when long."""
         strikes = event.strikes
         if event.bell is not None:
             name = event.bell
@@ -273,10 +287,9 @@ class Renderer:
         """The cache key of an event's clip, and what decodes it."""
         clip = event.clip
         assert clip is not None
-        kind = "narration clip" if event.kind is EventKind.NARRATION else "bell"
-        what = f"{event.where}: {kind}"
+        what = describe(event)
         slot = event.length if event.strikes == 1 else None
-        return ("clip", clip), lambda: clip_sound(clip, what, slot)
+        return ("clip", clip), lambda: clip_sound(clip, what, slot).opened()
 
     def _decode_ahead(self, start: int) -> None:
         """Start decoding the clips that begin within DECODE_AHEAD of `start`."""
@@ -288,16 +301,17 @@ class Renderer:
                 if key not in self._sounds.items:
                     self._decoding.ask(key, decode)
 
-    def _event_gain_db(self, event: Event) -> float:
-        """The gain that levels this event's sound (see levels.py), worked out once a sound;
-        a built-in bell's is remembered in the cache (or shipped) for its target and gate."""
+    def event_gain_db(self, event: Event, sound: Audible | None = None) -> float:
+        """The gain (dB) that levels this event's sound (see levels.py), worked out once a
+        sound; a file's is kept in the cache, and a built-in bell's is remembered (or
+        shipped) for its target and gate."""
         key = (event.clip or event.bell, event.gain_db, event.strikes)
         if key not in self._gains:
             target = self.target + event.gain_db
 
             def measure() -> float | None:
-                samples = self._event_sound(event).samples
-                return source_gain_db(samples, target, self.gate, self.limiter)
+                heard = sound if sound is not None else self.event_sound(event)
+                return levelled_gain_db(heard, describe(event), target, self.gate, self.limiter)
 
             if event.bell is None:
                 gain = measure()
@@ -307,7 +321,8 @@ class Renderer:
             self._gains[key] = event.gain_db if gain is None else gain
         return self._gains[key]
 
-    def _bed_source(self, index: int, span: BedSpan) -> BedSource:
+    def bed_source(self, index: int, span: BedSpan) -> BedSource:
+        """Bed `index`'s samples, unlevelled, and (once) its level worked out."""
         if index in self._bed_sources:
             return self._bed_sources[index]
         bed = span.bed
@@ -315,7 +330,8 @@ class Renderer:
             source, measured = synth_bed(bed, seed=index)
         else:
             assert bed.file is not None
-            source, measured = file_bed(bed.file.found, bed.where, origin=span.start)
+            found = bed.file.found
+            source, measured = file_bed(found, bed.where, span.start, bed.file.length)
         offset = self.options.ambient_offset_db + span.gain_db
         gain_db = normalising_gain_db(measured, self.target, offset)
         self._bed_gains[index] = db_to_gain(gain_db)
@@ -334,6 +350,12 @@ def bell_gain_version() -> str:
         "player.sound.noise",
         "player.sound.sources",
     )
+
+
+def describe(event: Event) -> str:
+    """What an event's sound is, for messages: where it is written and what it is."""
+    kind = "narration clip" if event.kind is EventKind.NARRATION else "bell"
+    return f"{event.where}: {kind}"
 
 
 def _merged_spans(spans: list[tuple[int, int]], bridge: int) -> list[tuple[int, int]]:
