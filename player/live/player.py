@@ -23,6 +23,7 @@ AHEAD_SECONDS = 20.0  # how far the renderer works ahead of the play cursor
 BEHIND_SECONDS = 60.0
 BACK_TO_START_SECONDS = 3.0
 FADE_LEAD_SECONDS = 0.25  # what the device may already have read when a fade is asked for
+MARGIN = SAMPLE_RATE // 10  # frames rendered beyond what the device may have read
 
 
 @dataclass
@@ -48,8 +49,10 @@ class Player:
         self.buffer = buffer
         self.device = device
         self.clock = clock
-        self.preroll = preroll
-        self.ahead = max(ahead, preroll)
+        # the device takes up to `lead` frames beyond what is heard: they must be rendered
+        self.lead = device.reads_ahead
+        self.preroll = max(preroll, self.lead + MARGIN) if self.lead else preroll
+        self.ahead = max(ahead, self.preroll)
         self.length = timeline.length
         self.state = _Playing(None, 0, clock())
         self.paused = False
@@ -150,7 +153,8 @@ class Player:
         here = self.position()
         if self.paused or self.state.sound is None or here >= self.length:
             return here
-        begin = min(here + round(FADE_LEAD_SECONDS * SAMPLE_RATE), self.length)
+        lead = max(round(FADE_LEAD_SECONDS * SAMPLE_RATE), self.lead + MARGIN // 2)
+        begin = min(here + lead, self.length)
         end = min(begin + round(seconds * SAMPLE_RATE), self.length)
         self.buffer.fade(begin, end, end + SAMPLE_RATE)
         return end
@@ -176,7 +180,7 @@ class Player:
         self._wake.set()
         if self.paused or here >= self.length:
             return
-        if self.buffer.ready_until(here) < min(here + SAMPLE_RATE // 10, self.length):
+        if self.buffer.ready_until(here) < min(here + self.lead + MARGIN, self.length):
             # the renderer fell behind the sound: pause, render, and go on where we were
             self._silence()
             self.buffer.render_range(here, here + max(self.preroll, SAMPLE_RATE))
