@@ -294,3 +294,18 @@ def test_the_player_renders_what_the_device_reads_ahead_before_it_starts(write_s
     assert buffer.ready_until(0) > 44100
     player.stop()
     buffer.close()
+
+
+def test_it_reads_only_what_is_rendered_and_waits_for_the_rest() -> None:
+    device = PacedPcm(period=500, periods=8)
+    data = pcm_bytes(20_000)
+    rendered = [1_200]  # frames of the sound rendered so far
+    sound = AlsaSound(
+        device, DeviceError, memoryview(data), 4000, 500, lambda frame: max(rendered[0], frame)
+    )
+    wait_for(lambda: device.held == 1_200)
+    device.played(1_000)  # the card plays on; nothing more is rendered yet
+    assert len(device.written) == 1_200 * 4
+    rendered[0] = 20_000
+    play_out(device, sound, data, 800)
+    assert bytes(device.written) == data

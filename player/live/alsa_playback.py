@@ -3,8 +3,9 @@
 simpleaudio opens ALSA with a fixed 100-ms buffer: a player held off the CPU for longer than
 that (a busy machine, a slow disk) underruns, and the sound pauses. Here the buffer is
 MEDITATE_BUFFER long (half a second unless set), and a writer thread copies the caller's PCM
-into it as room appears. Like simpleaudio it reads the caller's buffer progressively, at most
-a buffer ahead of the sound, so the player can go on rendering into it while it plays.
+into it as room appears. Like simpleaudio it reads the caller's buffer progressively, so the
+player can go on rendering into it while it plays; unlike simpleaudio it reads only what the
+player says is rendered, so a renderer that falls behind costs a pause, never wrong sound.
 
 pyalsaaudio is imported only when a sound starts, so no other command pays for it.
 """
@@ -19,7 +20,13 @@ from typing import Any
 
 from player.common.audio_format import FRAME_BYTES, SAMPLE_RATE
 from player.common.errors import MeditateError
-from player.live.devices import NoAudioDevice, Sound, quiet_stderr, silence_alsa_messages
+from player.live.devices import (
+    NoAudioDevice,
+    Rendered,
+    Sound,
+    quiet_stderr,
+    silence_alsa_messages,
+)
 from player.session.units import format_duration, parse_duration
 
 BUFFER_DEFAULT = 0.5  # seconds: rides out the stalls of two cores shared with busy work
@@ -48,6 +55,8 @@ def buffer_seconds(environ: dict[str, str] | None = None) -> float:
 class AlsaDevice:
     """ALSA's default output, fed from a thread through a buffer of `seconds`."""
 
+    waits_for_rendering = True
+
     def __init__(self, seconds: float = BUFFER_DEFAULT, device: str = "default") -> None:
         self.device = device
         self.buffer = max(round(seconds * SAMPLE_RATE), 2 * PERIODS)  # frames
@@ -58,12 +67,11 @@ class AlsaDevice:
         """Frames a playing sound may have taken from the caller's buffer but not yet played."""
         return self.buffer
 
-    def play(self, pcm: memoryview) -> Sound:
-        """Start playing 16-bit stereo PCM at 44.1 kHz from the start of `pcm`.
-
-        Raises NoAudioDevice when ALSA has no device that plays it."""
+    def play(self, pcm: memoryview, rendered: Rendered | None = None) -> Sound:
+        """Start playing 16-bit stereo PCM at 44.1 kHz from the start of `pcm`, reading no
+        further than `rendered` says. Raises NoAudioDevice when ALSA has none to play it."""
         handle, error_type = self._open()
-        return AlsaSound(handle, error_type, pcm, self.buffer, self.period)
+        return AlsaSound(handle, error_type, pcm, self.buffer, self.period, rendered)
 
     def _open(self) -> tuple[Any, type[Exception]]:
         if not sys.platform.startswith("linux"):
@@ -109,12 +117,19 @@ class AlsaSound:
     """
 
     def __init__(
-        self, handle: Any, error_type: type[Exception], pcm: memoryview, buffer: int, period: int
+        self,
+        handle: Any,
+        error_type: type[Exception],
+        pcm: memoryview,
+        buffer: int,
+        period: int,
+        rendered: Rendered | None = None,
     ) -> None:
         self._handle = handle
         self._error_type = error_type
         self._pcm = pcm
         self._frames = len(pcm) // FRAME_BYTES
+        self._rendered = rendered or (lambda frame: self._frames)
         self.period = min(period, buffer)
         self.buffer = buffer
         info = handle.info()
@@ -161,8 +176,8 @@ class AlsaSound:
             room = self._handle.avail()
             # negative: the device ran dry (-EPIPE); write() restarts it and says so
             room = self.period if room < 0 else room - self._unused
-            count = min(room, self._frames - at)
-            if count < min(self.period, self._frames - at):
+            count = min(room, self._rendered(at) - at, self._frames - at)
+            if count < min(self.period, self._frames - at):  # no room, or not rendered yet
                 self._wait()
                 continue
             written = self._handle.write(self._pcm[at * FRAME_BYTES : (at + count) * FRAME_BYTES])

@@ -30,14 +30,25 @@ class Sound(Protocol):
     def stop(self) -> None: ...
 
 
+Rendered = Callable[[int], int]  # frame of a sound's PCM -> end of the rendered run from it
+
+
 class Device(Protocol):
     @property
     def reads_ahead(self) -> int:
-        """Frames a playing sound may have taken from its buffer before they are heard."""
+        """Frames a playing sound may have taken from its PCM before they are heard."""
         ...
 
-    def play(self, pcm: memoryview) -> Sound:
-        """Start playing 16-bit stereo PCM at 44.1 kHz from the start of `pcm`."""
+    @property
+    def waits_for_rendering(self) -> bool:
+        """Whether a sound reads no further than `rendered` says; else it plays what is there."""
+        ...
+
+    def play(self, pcm: memoryview, rendered: Rendered | None = None) -> Sound:
+        """Start playing 16-bit stereo PCM at 44.1 kHz from the start of `pcm`.
+
+        `rendered(frame)`, when given, is where the rendered run of `pcm` from `frame` ends: the
+        rest may still be being rendered."""
         ...
 
 
@@ -49,8 +60,9 @@ class SimpleaudioDevice:
     """The real sound card, through simpleaudio (ALSA on Linux): MEDITATE_DEVICE=simpleaudio."""
 
     reads_ahead = SIMPLEAUDIO_BUFFER
+    waits_for_rendering = False
 
-    def play(self, pcm: memoryview) -> Sound:
+    def play(self, pcm: memoryview, rendered: Rendered | None = None) -> Sound:
         import simpleaudio
         from simpleaudio._simpleaudio import SimpleaudioError
 
@@ -98,11 +110,12 @@ class ClockDevice:
     """Plays nothing, in real time: MEDITATE_DEVICE=silent, to watch a session without sound."""
 
     reads_ahead = 0
+    waits_for_rendering = False
 
     def __init__(self, clock: Clock = time.monotonic) -> None:
         self.clock = clock
 
-    def play(self, pcm: memoryview) -> Sound:
+    def play(self, pcm: memoryview, rendered: Rendered | None = None) -> Sound:
         return ClockSound(len(pcm) // FRAME_BYTES, self.clock)
 
 

@@ -49,9 +49,11 @@ class Player:
         self.buffer = buffer
         self.device = device
         self.clock = clock
-        # the device takes up to `lead` frames beyond what is heard: they must be rendered
+        # the device takes up to `lead` frames beyond what is heard; one that does not wait
+        # for them to be rendered plays what is there: they must be rendered before it starts
         self.lead = device.reads_ahead
-        self.preroll = max(preroll, self.lead + MARGIN) if self.lead else preroll
+        self.unwaited = 0 if device.waits_for_rendering else self.lead
+        self.preroll = max(preroll, self.unwaited + MARGIN) if self.unwaited else preroll
         self.ahead = max(ahead, self.preroll)
         self.length = timeline.length
         self.state = _Playing(None, 0, clock())
@@ -180,7 +182,7 @@ class Player:
         self._wake.set()
         if self.paused or here >= self.length:
             return
-        if self.buffer.ready_until(here) < min(here + self.lead + MARGIN, self.length):
+        if self.buffer.ready_until(here) < min(here + self.unwaited + MARGIN, self.length):
             # the renderer fell behind the sound: pause, render, and go on where we were
             self._silence()
             self.buffer.render_range(here, here + max(self.preroll, SAMPLE_RATE))
@@ -195,7 +197,10 @@ class Player:
         if frame >= self.length:
             self.state = _Playing(None, self.length, self.clock())
             return
-        sound = self.device.play(self.buffer.view[frame * FRAME_BYTES :])
+        sound = self.device.play(
+            self.buffer.view[frame * FRAME_BYTES :],
+            lambda at: self.buffer.ready_until(frame + at) - frame,
+        )
         self.state = _Playing(sound, frame, self.clock())
 
     def _current_span(self, sound: Sound) -> tuple[int, int]:
