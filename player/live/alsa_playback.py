@@ -162,6 +162,7 @@ class AlsaSound:
                     self._handle.drop()
             with contextlib.suppress(self._error_type):
                 self._handle.close()
+            self._pcm = memoryview(b"")  # so the caller's buffer can be unmapped
             self._done.set()
 
     def _wait(self) -> None:
