@@ -3,7 +3,7 @@
 Run (as root, on Linux; Debian packages are installed when missing):
 
     /tmp/v/bin/python benchmarks/gapless.py [--session NAME_OR_PATH] [--minutes 2]
-        [--from TIME] [--keep]
+        [--from TIME] [--device alsa|simpleaudio] [--buffer 500ms] [--keep]
 
 A check, not a CI test: it plays in real time and depends on the machine's scheduling.
 
@@ -11,7 +11,8 @@ A check, not a CI test: it plays in real time and depends on the machine's sched
   XDG_RUNTIME_DIR whose `.asoundrc` sends ALSA's default device, and so simpleaudio, to it
   (see DESIGN.md, "Playback with simpleaudio"). It is stopped at the end whatever happens.
 - `parec` records the sink's monitor while `meditate play SESSION` plays with the default
-  preroll (MEDITATE_PREROLL is removed from its environment), with no terminal.
+  preroll (MEDITATE_PREROLL is removed from its environment), with no terminal, on the default
+  device or the one --device names (MEDITATE_DEVICE), with --buffer as MEDITATE_BUFFER.
 - `meditate export SESSION -o export.wav` writes what playback should have produced.
   The generated session uses copies of the bundled clips, kept in the temporary folder.
 - The recording is aligned with the export by normalised cross-correlation (numpy FFT) of a
@@ -23,11 +24,12 @@ A check, not a CI test: it plays in real time and depends on the machine's sched
   the sound is reported once, with how far it moved the sound, rather than as one run to the
   end.
 
-A stall of the player longer than simpleaudio's ALSA buffer (fixed at 100 ms) is an ALSA
-underrun: simpleaudio recovers and writes the same frames again, so nothing is lost, but the
-sound pauses. Here each such pause lasts about 2 s whatever the stall (the null sink's latency
-with parec's default fragment), so count the dropouts rather than weigh their length. The
-player's stderr is shown: ALSA prints "underrun occurred" for each.
+A stall of the player longer than the device's ALSA buffer (simpleaudio's is fixed at 100 ms;
+the alsa device holds MEDITATE_BUFFER, 500 ms unless set) is an ALSA underrun: the device
+recovers and writes the same frames again, so nothing is lost, but the sound pauses. Here
+each such pause lasts about 2 s whatever the stall (the null sink's latency with parec's
+default fragment), so count the dropouts rather than weigh their length. simpleaudio prints
+"underrun occurred" on stderr for each; the player's stderr is shown.
 
 Reports the dropouts (count, total length, where the first few are), the realtime factor of
 playback (wall time of `meditate play` / session length, start-up and drain included) and
@@ -73,6 +75,7 @@ SHOWN = 8  # dropouts listed in the summary
 CLEARED = (  # the player must use its defaults and our server, whatever the caller had set
     "MEDITATE_PREROLL",
     "MEDITATE_DEVICE",
+    "MEDITATE_BUFFER",
     "PULSE_SERVER",
     "PULSE_SINK",
     "PULSE_SOURCE",
@@ -654,6 +657,10 @@ def main() -> int:
     parser.add_argument(
         "--from", dest="start_at", metavar="TIME", help="start part-way (meditate play --from)"
     )
+    parser.add_argument(
+        "--device", choices=("alsa", "simpleaudio"), help="MEDITATE_DEVICE (default: the default)"
+    )
+    parser.add_argument("--buffer", help="MEDITATE_BUFFER for the alsa device, such as 500ms")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     args = parser.parse_args()
     if os.geteuid() != 0:
@@ -668,6 +675,14 @@ def main() -> int:
             print(f"Generated session: {session}")
         extra = ["--from", args.start_at] if args.start_at else []
         environ = sound_environment(folder)
+        if args.device:
+            environ["MEDITATE_DEVICE"] = args.device
+        if args.buffer:
+            environ["MEDITATE_BUFFER"] = args.buffer
+        print(
+            f"Device: MEDITATE_DEVICE={environ.get('MEDITATE_DEVICE', '')} "
+            f"MEDITATE_BUFFER={environ.get('MEDITATE_BUFFER', '')} (empty: the default)"
+        )
         capture = folder / "recording.raw"
         export = folder / "export.wav"
         export_wav(session, extra, environ, export)

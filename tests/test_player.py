@@ -45,9 +45,9 @@ class RecordingDevice(ClockDevice):
         self.length = length
         self.starts: list[int] = []
 
-    def play(self, pcm):
+    def play(self, pcm, rendered=None):
         self.starts.append(self.length - len(pcm) // 4)
-        return super().play(pcm)
+        return super().play(pcm, rendered)
 
 
 @pytest.fixture

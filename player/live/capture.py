@@ -17,7 +17,7 @@ import numpy as np
 
 from player.common.audio_format import SAMPLE_RATE
 from player.common.errors import MeditateError
-from player.live.devices import quiet_stderr
+from player.live.devices import quiet_stderr, silence_alsa_messages
 
 PERIOD_FRAMES = 441  # 10 ms: the meter moves smoothly, and a paced test FIFO takes it whole
 PERIODS = 20  # the device's buffer: 200 ms
@@ -58,7 +58,7 @@ class Microphone:
             raise NoInputDevice(
                 "recording needs the pyalsaaudio package: pip install pyalsaaudio"
             ) from None
-        _silence_alsa_messages()
+        silence_alsa_messages()
         try:
             with quiet_stderr():
                 pcm = alsaaudio.PCM(
@@ -132,25 +132,3 @@ class Microphone:
                     continue
             if isinstance(item, BaseException):
                 return
-
-
-_handler: Any = None
-
-
-def _silence_alsa_messages() -> None:
-    """alsa-lib prints its own complaints on stderr (eight lines for a missing card, one for a
-    failed read, from the reading thread too); ours say it in one line."""
-    global _handler
-    if _handler is not None:
-        return
-    import ctypes
-
-    try:
-        asound = ctypes.CDLL("libasound.so.2")
-    except OSError:
-        return
-    prototype = ctypes.CFUNCTYPE(
-        None, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p
-    )
-    _handler = prototype(lambda *args: None)  # kept referenced: alsa-lib holds the pointer
-    asound.snd_lib_error_set_handler(_handler)

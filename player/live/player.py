@@ -23,6 +23,7 @@ AHEAD_SECONDS = 20.0  # how far the renderer works ahead of the play cursor
 BEHIND_SECONDS = 60.0
 BACK_TO_START_SECONDS = 3.0
 FADE_LEAD_SECONDS = 0.25  # what the device may already have read when a fade is asked for
+MARGIN = SAMPLE_RATE // 10  # frames rendered beyond what the device may have read
 
 
 @dataclass
@@ -48,8 +49,12 @@ class Player:
         self.buffer = buffer
         self.device = device
         self.clock = clock
-        self.preroll = preroll
-        self.ahead = max(ahead, preroll)
+        # the device takes up to `lead` frames beyond what is heard; one that does not wait
+        # for them to be rendered plays what is there: they must be rendered before it starts
+        self.lead = device.reads_ahead
+        self.unwaited = 0 if device.waits_for_rendering else self.lead
+        self.preroll = max(preroll, self.unwaited + MARGIN) if self.unwaited else preroll
+        self.ahead = max(ahead, self.preroll)
         self.length = timeline.length
         self.state = _Playing(None, 0, clock())
         self.paused = False
@@ -150,7 +155,8 @@ class Player:
         here = self.position()
         if self.paused or self.state.sound is None or here >= self.length:
             return here
-        begin = min(here + round(FADE_LEAD_SECONDS * SAMPLE_RATE), self.length)
+        lead = max(round(FADE_LEAD_SECONDS * SAMPLE_RATE), self.lead + MARGIN // 2)
+        begin = min(here + lead, self.length)
         end = min(begin + round(seconds * SAMPLE_RATE), self.length)
         self.buffer.fade(begin, end, end + SAMPLE_RATE)
         return end
@@ -176,7 +182,7 @@ class Player:
         self._wake.set()
         if self.paused or here >= self.length:
             return
-        if self.buffer.ready_until(here) < min(here + SAMPLE_RATE // 10, self.length):
+        if self.buffer.ready_until(here) < min(here + self.unwaited + MARGIN, self.length):
             # the renderer fell behind the sound: pause, render, and go on where we were
             self._silence()
             self.buffer.render_range(here, here + max(self.preroll, SAMPLE_RATE))
@@ -191,7 +197,10 @@ class Player:
         if frame >= self.length:
             self.state = _Playing(None, self.length, self.clock())
             return
-        sound = self.device.play(self.buffer.view[frame * FRAME_BYTES :])
+        sound = self.device.play(
+            self.buffer.view[frame * FRAME_BYTES :],
+            lambda at: self.buffer.ready_until(frame + at) - frame,
+        )
         self.state = _Playing(sound, frame, self.clock())
 
     def _current_span(self, sound: Sound) -> tuple[int, int]:
