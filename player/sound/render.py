@@ -27,6 +27,7 @@ from player.sound.mastering import Limiter, to_int16
 from player.sound.prefetch import Prefetch
 from player.sound.sources import (
     BedSource,
+    Sound,
     SoundCache,
     bell_sound,
     clip_sound,
@@ -283,13 +284,14 @@ class Renderer:
             return whole
         return self._sounds.get((*key, strikes), lambda: Struck(whole, strikes))
 
-    def _clip_decoder(self, event: Event) -> tuple[tuple[str, object], Callable[[], Audible]]:
-        """The cache key of an event's clip, and what decodes it."""
+    def _clip_decoder(self, event: Event) -> tuple[tuple[str, object], Callable[[], Sound]]:
+        """The cache key of an event's clip, and what makes its sound (a file sound decodes
+        when first read, so what the cache knows of it costs no decoding)."""
         clip = event.clip
         assert clip is not None
         what = describe(event)
         slot = event.length if event.strikes == 1 else None
-        return ("clip", clip), lambda: clip_sound(clip, what, slot).opened()
+        return ("clip", clip), lambda: clip_sound(clip, what, slot)
 
     def _decode_ahead(self, start: int) -> None:
         """Start decoding the clips that begin within DECODE_AHEAD of `start`."""
@@ -299,7 +301,7 @@ class Renderer:
             if event.clip is not None:
                 key, decode = self._clip_decoder(event)
                 if key not in self._sounds.items:
-                    self._decoding.ask(key, decode)
+                    self._decoding.ask(key, _opening(decode))
 
     def event_gain_db(self, event: Event, sound: Audible | None = None) -> float:
         """The gain (dB) that levels this event's sound (see levels.py), worked out once a
@@ -350,6 +352,11 @@ def bell_gain_version() -> str:
         "player.sound.noise",
         "player.sound.sources",
     )
+
+
+def _opening(make: Callable[[], Sound]) -> Callable[[], Sound]:
+    """`make`, with the sound's file decoded there and then (in the decoding thread)."""
+    return lambda: make().opened()
 
 
 def describe(event: Event) -> str:
