@@ -74,7 +74,7 @@ def clean_stale_partials(folder: Path) -> list[Path]:
             age = now - entry.lstat().st_mtime
         except FileNotFoundError:
             continue
-        if age < STALE_AFTER_SECONDS and _process_alive(int(match["pid"])):
+        if age < STALE_AFTER_SECONDS and process_alive(int(match["pid"])):
             continue
         with contextlib.suppress(FileNotFoundError, PermissionError):
             entry.unlink()
@@ -167,7 +167,8 @@ def _exists(target: Path) -> OutputExists:
     return OutputExists(target)
 
 
-def _process_alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
+    """Whether a process `pid` runs on this machine (whoever owns it)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

@@ -23,6 +23,7 @@ import numpy as np
 from player.common.audio_format import SAMPLE_RATE
 from player.common.cache import Cache, code_version, key_of, user_cache
 from player.common.errors import MeditateError
+from player.common.files import process_alive
 from player.common.programs import FFMPEG_INSTALL_HINT
 from player.sound.decode import TRUNCATION_TOLERANCE, condition, ffmpeg_reason
 
@@ -193,18 +194,8 @@ def _remove_abandoned(final: Path) -> None:
     """Partial decodes of this file left by processes that ended without cleaning up."""
     for partial in final.parent.glob(f"{final.name}.partial-*"):
         pid = partial.name.rsplit("-", 1)[-1].removesuffix(".log")
-        if pid.isdigit() and not _alive(int(pid)):
+        if pid.isdigit() and not process_alive(int(pid)):
             partial.unlink(missing_ok=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _prune(folder: Path, keep: Path) -> None:
