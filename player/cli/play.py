@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 import os
 import shlex
-import shutil
 import sys
 from pathlib import Path
 
@@ -62,13 +61,11 @@ def play(session: Path | None, sound: SoundChoice, no_log: bool) -> None:
         steps = flatten(loaded.steps)
         synthesise_ahead(step.name or "" for step in steps if isinstance(step, Bell))
 
+    from player.cli.live import play_and_log
     from player.cli.signals import sigterm_as_keyboard_interrupt
     from player.common.audio_format import frames_to_seconds
     from player.common.cache import save_all
-    from player.common.paths import history_path
-    from player.live.devices import NoAudioDevice
     from player.live.session import LiveSession
-    from player.live.terminal import stdin_fd
     from player.prepare.session import prepare_session
     from player.session.timeline import compile_timeline, locate, resume_frame
     from player.session.units import format_clock
@@ -78,27 +75,15 @@ def play(session: Path | None, sound: SoundChoice, no_log: bool) -> None:
     start = locate(timeline, sound.start_at) if sound.start_at else 0
     live = LiveSession(timeline, sound.render_options())
     sigterm_as_keyboard_interrupt()
-    out = click.get_text_stream("stdout")
     title = timeline.session.title
-
-    def started() -> None:  # once the device plays: nothing is said before a device error
-        if not out.isatty():
-            click.echo(f"Playing {title} ({format_clock(timeline.seconds)})")
-
-    width = min(shutil.get_terminal_size((80, 24)).columns, 100)
-    try:
-        outcome = live.play(out=out, keys_fd=stdin_fd(), start=start, width=width, started=started)
-    except NoAudioDevice as error:
-        raise NoAudioDevice(
-            f"{error}; to listen elsewhere, export it: "
-            f"{shlex.join(['meditate', 'export', session_argument(path)])} "
-            "(or play in silence, to try it: MEDITATE_DEVICE=silent)"
-        ) from None
-    if not no_log:
-        try:
-            live.log(outcome, history_path())
-        except MeditateError as error:
-            click.echo(f"meditate: not logged: {error}", err=True)
+    outcome = play_and_log(
+        live,
+        started=f"Playing {title} ({format_clock(timeline.seconds)})",
+        elsewhere=f"to listen elsewhere, export it: "
+        f"{shlex.join(['meditate', 'export', session_argument(path)])}",
+        no_log=no_log,
+        start=start,
+    )
     listening = outcome.listening
     heard = format_clock(listening.seconds)
     if listening.completed:

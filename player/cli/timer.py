@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -151,35 +150,20 @@ def _export(timeline: Timeline, output: Path, force: bool) -> None:
 
 
 def _sit(timeline: Timeline, open_ended: bool, no_log: bool) -> None:
+    from player.cli.live import play_and_log
     from player.cli.signals import sigterm_as_keyboard_interrupt
-    from player.common.paths import history_path
-    from player.live.devices import NoAudioDevice
     from player.live.session import LiveSession
-    from player.live.terminal import stdin_fd
     from player.session.units import format_clock
 
     live = LiveSession(timeline, open_ended=open_ended)
     sigterm_as_keyboard_interrupt()
-    out = click.get_text_stream("stdout")
     title = timeline.session.title
-
-    def started() -> None:
-        if not out.isatty():
-            click.echo(f"Sitting: {title}" + (" (q to end)" if open_ended else ""))
-
-    width = min(shutil.get_terminal_size((80, 24)).columns, 100)
-    try:
-        outcome = live.play(out=out, keys_fd=stdin_fd(), width=width, started=started)
-    except NoAudioDevice as error:
-        raise NoAudioDevice(
-            f"{error}; to sit with it elsewhere, export it: meditate timer LENGTH -o sit.mp3 "
-            "(or play in silence, to try it: MEDITATE_DEVICE=silent)"
-        ) from None
-    if not no_log:
-        try:
-            live.log(outcome, history_path())
-        except MeditateError as error:
-            click.echo(f"meditate: not logged: {error}", err=True)
+    outcome = play_and_log(
+        live,
+        started=f"Sitting: {title}" + (" (q to end)" if open_ended else ""),
+        elsewhere="to sit with it elsewhere, export it: meditate timer LENGTH -o sit.mp3",
+        no_log=no_log,
+    )
     sat = format_clock(outcome.listening.seconds)
     click.echo(f"Sat for {sat}." if not outcome.listening.interrupted else f"Stopped at {sat}.")
     if outcome.listening.interrupted:

@@ -5,6 +5,7 @@ first chunks of its bell, not for the whole of it.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from typing import Protocol
 
 import numpy as np
@@ -45,14 +46,15 @@ class Audible(Protocol):
     def longer_than(self, frames: int) -> bool: ...
 
 
-class _Made:
+class _Made(ABC):
     """What the sounds made here share: reading from any start, as files are read."""
 
     identity: str | None = None
     frames: int
 
+    @abstractmethod
     def span(self, offset: int, count: int) -> np.ndarray:
-        raise NotImplementedError
+        """Frames [offset, offset + count), which must lie inside the sound."""
 
     def read(self, start: int, count: int) -> np.ndarray:
         return self.span(start, max(0, min(count, self.frames - start)))
