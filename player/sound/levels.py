@@ -23,10 +23,11 @@ what it wrote (`player.output.export`).
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 
 import numpy as np
 
-from player.session.timeline import EventKind, Timeline
+from player.session.timeline import Event, EventKind, Timeline
 from player.sound import meter
 from player.sound.mastering import Limiter
 from player.sound.meter import array_reader, measure
@@ -62,13 +63,7 @@ def mix_gate_lufs(
 
     energy = 0.0
     sounding: list[tuple[int, int]] = []
-    for event in (*timeline.events, *timeline.rings):
-        if event.kind is EventKind.NARRATION:
-            spread = NARRATION_SPREAD_DB
-        elif event.kind is EventKind.BELL and bells:
-            spread = BELL_SPREAD_DB
-        else:
-            continue
+    for event, spread in _heard(timeline, bells, NARRATION_SPREAD_DB, BELL_SPREAD_DB):
         energy += event.length * power(target_lufs + event.gain_db + spread)
         sounding.append((event.start, event.end))
     if ambient:
@@ -102,13 +97,7 @@ def level_offset_db(
     """
     weight = power = 0.0
     sounding: list[tuple[int, int]] = []
-    for event in (*timeline.events, *timeline.rings):
-        if event.kind is EventKind.NARRATION:
-            share = NARRATION_GATED_SHARE
-        elif event.kind is EventKind.BELL and bells:
-            share = BELL_GATED_SHARE
-        else:
-            continue
+    for event, share in _heard(timeline, bells, NARRATION_GATED_SHARE, BELL_GATED_SHARE):
         blocks = share * event.length
         weight += blocks
         power += blocks * 10.0 ** (event.gain_db / 10.0)
@@ -164,3 +153,14 @@ def _union_length(spans: list[tuple[int, int]]) -> int:
             total += end - reach
             reach = end
     return total
+
+
+def _heard(
+    timeline: Timeline, bells: bool, narration: float, bell: float
+) -> Iterator[tuple[Event, float]]:
+    """The narration and (with `bells`) the bells of a timeline, each with its kind's value."""
+    for event in (*timeline.events, *timeline.rings):
+        if event.kind is EventKind.NARRATION:
+            yield event, narration
+        elif event.kind is EventKind.BELL and bells:
+            yield event, bell
