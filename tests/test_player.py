@@ -160,3 +160,25 @@ def test_stopping_fades_the_sound_out_instead_of_cutting_it(write_session, make_
     assert not after[silent : silent + SAMPLE_RATE].any()
     player.stop()
     buffer.close()
+
+
+class FailingSound:
+    """The ALSA device's sound after the card failed: it has ended, and says why."""
+
+    failure = "No such device [default]"
+
+    def is_playing(self) -> bool:
+        return False
+
+    def stop(self) -> None:
+        pass
+
+
+def test_a_device_that_fails_while_playing_is_reported_not_taken_for_the_end(player) -> None:
+    from player.live.devices import DeviceLost
+
+    player.state.sound = FailingSound()
+    with pytest.raises(DeviceLost, match=r"stopped working \(ALSA: No such device \[default\]\)"):
+        player.finished()  # what the listening loop asks first
+    with pytest.raises(DeviceLost):
+        player.keep_up()

@@ -56,6 +56,17 @@ class NoAudioDevice(MeditateError):
     pass
 
 
+class DeviceLost(MeditateError):
+    """The sound device stopped working while it played."""
+
+
+def device_failure(sound: Sound) -> str | None:
+    """Why the device stopped playing `sound`, when it failed (only the ALSA device can say;
+    simpleaudio's sounds just end)."""
+    failure = getattr(sound, "failure", None)
+    return failure if isinstance(failure, str) else None
+
+
 class SimpleaudioDevice:
     """The real sound card, through simpleaudio (ALSA on Linux): MEDITATE_DEVICE=simpleaudio."""
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from player.common.audio_format import FRAME_BYTES, SAMPLE_RATE
 from player.live.buffer import PcmBuffer
-from player.live.devices import Clock, Device, Sound
+from player.live.devices import Clock, Device, DeviceLost, Sound, device_failure
 from player.session.timeline import Timeline
 
 AHEAD_SECONDS = 20.0  # how far the renderer works ahead of the play cursor
@@ -95,7 +95,10 @@ class Player:
         if not self.started or self.paused:
             return False
         sound = self.state.sound
-        return sound is None or not sound.is_playing()
+        if sound is not None and sound.is_playing():
+            return False
+        self._raise_if_lost()  # a sound that ended because the device failed is no end
+        return True
 
     def chapter_index(self) -> int:
         return self.timeline.chapter_at(self.position())
@@ -172,11 +175,13 @@ class Player:
     def keep_up(self) -> None:
         """Called a few times a second: moves the render window, and waits out an underrun.
 
-        Raises what stopped the render thread (a clip that cannot be decoded, say).
+        Raises what stopped the render thread (a clip that cannot be decoded, say), or
+        DeviceLost when the device failed while it played.
         """
         if self.failure is not None:
             self._silence()
             raise self.failure
+        self._raise_if_lost()
         here = self.position()
         self.cursor = here
         self._wake.set()
@@ -189,6 +194,15 @@ class Player:
             self._play_from(here)
 
     # -- inside
+
+    def _raise_if_lost(self) -> None:
+        sound = self.state.sound
+        lost = device_failure(sound) if sound is not None else None
+        if lost is not None:
+            raise DeviceLost(
+                f"the sound device stopped working (ALSA: {lost}): check its connection, "
+                "then go on where it stopped with play --from"
+            )
 
     def _play_from(self, frame: int) -> None:
         self.buffer.render_range(frame, frame + max(self.preroll, 1))
