@@ -38,6 +38,7 @@ class VoiceInfo:
     about: str = ""
     default: bool = False
     restriction: str = ""  # why its speech may not be shipped, when it may not
+    language: str = ""  # BCP 47 (en-US, en-GB, es, fr, ...); "" when the engine cannot say
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,27 @@ class Engine(ABC):
     ) -> list[Path]:
         """One 16-bit mono WAV per phrase, written under `work`; `speed` 1 is the voice's own
         pace, 2 twice as fast. Raises SpeechFailure."""
+
+    def voice_for_language(self, language: str) -> VoiceInfo | None:
+        """This engine's voice for `language` (BCP 47): the default voice if it speaks it, else
+        the first voice of exactly that tag, else the first of the same primary language."""
+        wanted = language.lower()
+        primary = wanted.split("-")[0]
+        voices = self.voices()
+        for exact in (True, False):
+            matching = [
+                voice
+                for voice in voices
+                if voice.language
+                and (
+                    voice.language.lower() == wanted
+                    if exact
+                    else voice.language.lower().split("-")[0] == primary
+                )
+            ]
+            if matching:
+                return next((voice for voice in matching if voice.default), matching[0])
+        return None
 
     def unknown_voice(self, name: str) -> UnknownVoice:
         known = ", ".join(v.name for v in self.voices()) or "none installed"
