@@ -16,7 +16,9 @@ from typing import Any
 
 NODE_DIR = Path(__file__).resolve().parent / "node"
 VNU_JAR = NODE_DIR / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
-INSTALL = "run `make test` (it installs the readers: tools/bootstrap.sh --dev, npm ci in tests/node)"
+INSTALL = (
+    "run `make test` (it installs the readers: tools/bootstrap.sh --dev, npm ci in tests/node)"
+)
 
 
 def _program(name: str) -> str:

@@ -154,16 +154,32 @@ LONG_URL = "https://example.org/" + "a-very-long-path/" * 30 + "?with=a&query=to
 def long_texts_page(folder: Path) -> Path:
     """A page whose every text is one long word or a long address."""
     channel = Channel(
-        base_url="https://example.org/calm/", title=LONG_WORD, description=f"{LONG_WORD} {LONG_URL}",
-        language="en", explicit=False, image="cover.jpg", podcast_guid="g", author=LONG_WORD,
-    )  # fmt: skip
+        base_url="https://example.org/calm/",
+        title=LONG_WORD,
+        description=f"{LONG_WORD} {LONG_URL}",
+        language="en",
+        explicit=False,
+        image="cover.jpg",
+        podcast_guid="g",
+        author=LONG_WORD,
+    )
     episode = Episode(
-        name="long", guid="long", published=datetime.datetime(2026, 3, 1, tzinfo=datetime.timezone.utc),
-        digest="0" * 64, title=LONG_WORD, description=f"{LONG_URL} {LONG_WORD}", author=None,
-        seconds=60, audio="long-00000000.mp3", audio_bytes=1, chapters_file=None,
-        transcript_file=None, image=None, chapters=(ChapterTag(LONG_WORD, 0, 60_000),),
+        name="long",
+        guid="long",
+        published=datetime.datetime(2026, 3, 1, tzinfo=datetime.timezone.utc),
+        digest="0" * 64,
+        title=LONG_WORD,
+        description=f"{LONG_URL} {LONG_WORD}",
+        author=None,
+        seconds=60,
+        audio="long-00000000.mp3",
+        audio_bytes=1,
+        chapters_file=None,
+        transcript_file=None,
+        image=None,
+        chapters=(ChapterTag(LONG_WORD, 0, 60_000),),
         cues=(Cue(0, 5000, f"{LONG_WORD} {LONG_URL}"),),
-    )  # fmt: skip
+    )
     folder.mkdir()
     (folder / "index.html").write_text(index_html(channel, [episode]))
     return folder / "index.html"

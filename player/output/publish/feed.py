@@ -65,6 +65,12 @@ def feed_xml(channel: Channel, episodes: Sequence[Episode]) -> bytes:
     ET.SubElement(head, f"{{{ITUNES}}}image", {"href": channel.url(channel.image)})
     if channel.author:
         _prose(head, f"{{{ITUNES}}}author", channel.author)
+    if channel.owner_name or channel.owner_email:
+        owner = ET.SubElement(head, f"{{{ITUNES}}}owner")
+        if channel.owner_name:
+            _prose(owner, f"{{{ITUNES}}}name", channel.owner_name)
+        if channel.owner_email:
+            _text(owner, f"{{{ITUNES}}}email", channel.owner_email)
     category = ET.SubElement(head, f"{{{ITUNES}}}category", {"text": CATEGORY[0]})
     ET.SubElement(category, f"{{{ITUNES}}}category", {"text": CATEGORY[1]})
     _text(head, f"{{{ITUNES}}}explicit", "true" if channel.explicit else "false")

@@ -159,7 +159,8 @@ def _article(main: ET.Element, channel: Channel, episode: Episode) -> None:
         for chapter in episode.chapters:
             link = _seek_link(ET.SubElement(chapters, "li"), audio_href, player_id,
                               chapter.start_ms)  # fmt: skip
-            link.text = writable(f"{link.text} {chapter.title}")  # one link to play from, easy to hit
+            # one link to play from, easy to hit
+            link.text = writable(f"{link.text} {chapter.title}")
     if episode.cues:
         details = ET.SubElement(article, "details")
         _text(details, "summary", "Transcript")

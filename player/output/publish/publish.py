@@ -23,7 +23,7 @@ from typing import Literal
 
 from player.common.clock import now
 from player.common.errors import MeditateError
-from player.common.files import write_file
+from player.common.files import NAME_MAX, shortened, write_file
 from player.common.images import NotAnImage, image_info
 from player.output import batch
 from player.output.captions import caption_cues, webvtt
@@ -43,12 +43,16 @@ from player.output.publish.settings import (
     PublishSettings,
     write_settings,
 )
+from player.session.placeholders import placeholder_problems
 from player.session.timeline import Timeline
 from player.sound.render import RenderOptions
 
 # Podcasting 2.0: podcast:guid is a UUIDv5 of the feed's address in this namespace
 PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
 _DIGEST_CHARS = 8
+_LONGEST_SUFFIX = ".chapters.json"
+DESCRIPTION_BYTES = 4000  # the most Apple Podcasts takes of a description
+DEFAULT_TITLE = "Guided meditations"
 
 Action = Literal["export", "reuse", "unchanged"]
 
@@ -65,7 +69,10 @@ class Entry:
 
     @property
     def stem(self) -> str:
-        return f"{self.name}-{self.digest[:_DIGEST_CHARS]}"
+        """The files' common name: the session's, cut short where a file name could not hold it
+        (a name is at most 255 bytes, and a 60-emoji session name is 240)."""
+        room = NAME_MAX - len(_LONGEST_SUFFIX) - 1 - _DIGEST_CHARS
+        return f"{shortened(self.name, room)}-{self.digest[:_DIGEST_CHARS]}"
 
     @property
     def audio(self) -> str:
@@ -89,6 +96,7 @@ class Plan:
     manifest: Manifest
     entries: tuple[Entry, ...]
     problems: tuple[tuple[str, str], ...]  # (session, why it cannot be published: lines to show)
+    notes: tuple[str, ...]  # warnings, and the defaults it used: lines to show
     pruned: tuple[str, ...]  # published before, removed now
     cover_source: Path
     cover_file: str
@@ -160,8 +168,8 @@ def plan_publish(
     pruned = tuple(sorted(set(manifest.episodes) - named)) if prune else ()
     cover_file = f"cover-{file_digest(cover_source)[:_DIGEST_CHARS]}.jpg"
     plan = Plan(
-        folder, settings, manifest, tuple(entries), tuple(problems), pruned, cover_source,
-        cover_file, force,
+        folder, settings, manifest, tuple(entries), tuple(problems), _notes(settings, entries),
+        pruned, cover_source, cover_file, force,
     )  # fmt: skip
     _check_clashes(plan)
     return plan
@@ -265,6 +273,37 @@ def _write_episode(plan: Plan, entry: Entry, guid: str, published: datetime.date
     return episode
 
 
+def _notes(settings: PublishSettings, entries: list[Entry]) -> tuple[str, ...]:
+    """What the teacher should know before the feed goes out: placeholders left from the
+    template, descriptions too long for Apple Podcasts, and the defaults used."""
+    notes: list[str] = []
+    for entry in entries:
+        notes += [str(problem) for problem in placeholder_problems(entry.path)]
+        size = len((entry.timeline.session.description or "").encode("utf-8"))
+        if size > DESCRIPTION_BYTES:
+            notes.append(
+                f"meditate: {entry.name}: warning: its description is {size:,} bytes, and Apple "
+                f"Podcasts takes at most {DESCRIPTION_BYTES:,}: shorten it"
+            )
+    size = len((settings.description or "").encode("utf-8"))
+    if size > DESCRIPTION_BYTES:
+        notes.append(
+            f"meditate: warning: the podcast's description is {size:,} bytes, and Apple "
+            f"Podcasts takes at most {DESCRIPTION_BYTES:,}: shorten it (--description)"
+        )
+    channel = _channel(settings, "", None)
+    if settings.title is None:
+        notes.append(
+            f"meditate: the podcast is called '{channel.title}', a default: name it with --title"
+        )
+    if settings.description is None:
+        notes.append(
+            f"meditate: the podcast is described as '{channel.description}', a default: "
+            "describe it with --description"
+        )
+    return tuple(notes)
+
+
 def _render_options(settings: PublishSettings) -> RenderOptions:
     return RenderOptions(loudness=settings.loudness or DEFAULT_LOUDNESS)
 
@@ -285,7 +324,7 @@ def _check_image(path: Path) -> None:
 def _channel(settings: PublishSettings, cover_file: str, podcast_guid: str | None) -> Channel:
     assert settings.base_url is not None
     title = settings.title or (
-        f"Meditations by {settings.author}" if settings.author else "Guided meditations"
+        f"Meditations by {settings.author}" if settings.author else DEFAULT_TITLE
     )
     feed = settings.base_url + FEED_FILE
     guid = podcast_guid or str(
@@ -301,6 +340,8 @@ def _channel(settings: PublishSettings, cover_file: str, podcast_guid: str | Non
         image=cover_file,
         podcast_guid=guid,
         author=settings.author,
+        owner_name=settings.owner_name,
+        owner_email=settings.owner_email,
     )
 
 
