@@ -11,6 +11,10 @@ from __future__ import annotations
 import re
 import unicodedata
 
+# invisible, and no reader takes it for markup: put after a '<' or '&', or inside '-->', it
+# keeps text from being read as a tag, an escape or a caption's timing
+WORD_JOINER = "\u2060"
+
 _UNWRITABLE = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
     + "".join(

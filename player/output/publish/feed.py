@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from urllib.parse import quote
 
 from player import __version__
-from player.common.characters import writable
+from player.common.characters import WORD_JOINER, writable
 from player.output.publish.model import (
     AUDIO_MIME,
     CHAPTERS_MIME,
@@ -37,7 +37,6 @@ PODCAST = "https://podcastindex.org/namespace/1.0"
 ATOM = "http://www.w3.org/2005/Atom"
 # Apple's category list: meditation sits under Health & Fitness
 CATEGORY = ("Health & Fitness", "Mental Health")
-WORD_JOINER = "\u2060"
 _OPENS_MARKUP = re.compile(r"(?<=<)(?=[A-Za-z/!?])|(?<=&)(?=[A-Za-z0-9#])")
 
 for _prefix, _uri in (("itunes", ITUNES), ("podcast", PODCAST), ("atom", ATOM)):

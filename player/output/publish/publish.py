@@ -34,6 +34,7 @@ from player.output.publish.feed import feed_xml
 from player.output.publish.fingerprint import episode_digest, file_digest
 from player.output.publish.manifest import MANIFEST_FILE, Manifest, read_manifest, write_manifest
 from player.output.publish.model import FEED_FILE, PAGE_FILE, Channel, Episode
+from player.output.publish.notes import plan_notes
 from player.output.publish.page import index_html
 from player.output.publish.settings import (
     DEFAULT_BITRATE,
@@ -43,7 +44,6 @@ from player.output.publish.settings import (
     PublishSettings,
     write_settings,
 )
-from player.session.placeholders import placeholder_problems
 from player.session.timeline import Timeline
 from player.sound.render import RenderOptions
 
@@ -51,7 +51,6 @@ from player.sound.render import RenderOptions
 PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
 _DIGEST_CHARS = 8
 _LONGEST_SUFFIX = ".chapters.json"
-DESCRIPTION_BYTES = 4000  # the most Apple Podcasts takes of a description
 DEFAULT_TITLE = "Guided meditations"
 
 Action = Literal["export", "reuse", "unchanged"]
@@ -167,9 +166,10 @@ def plan_publish(
     named = {name for name, _ in sessions} | {name for name, _ in problems}
     pruned = tuple(sorted(set(manifest.episodes) - named)) if prune else ()
     cover_file = f"cover-{file_digest(cover_source)[:_DIGEST_CHARS]}.jpg"
+    notes = plan_notes(settings, entries, _channel(settings, "", None))
     plan = Plan(
-        folder, settings, manifest, tuple(entries), tuple(problems), _notes(settings, entries),
-        pruned, cover_source, cover_file, force,
+        folder, settings, manifest, tuple(entries), tuple(problems), notes, pruned,
+        cover_source, cover_file, force,
     )  # fmt: skip
     _check_clashes(plan)
     return plan
@@ -271,37 +271,6 @@ def _write_episode(plan: Plan, entry: Entry, guid: str, published: datetime.date
         assert session.cover is not None
         write_square_cover(session.cover.found, folder / episode.image, force=True)
     return episode
-
-
-def _notes(settings: PublishSettings, entries: list[Entry]) -> tuple[str, ...]:
-    """What the teacher should know before the feed goes out: placeholders left from the
-    template, descriptions too long for Apple Podcasts, and the defaults used."""
-    notes: list[str] = []
-    for entry in entries:
-        notes += [str(problem) for problem in placeholder_problems(entry.path)]
-        size = len((entry.timeline.session.description or "").encode("utf-8"))
-        if size > DESCRIPTION_BYTES:
-            notes.append(
-                f"meditate: {entry.name}: warning: its description is {size:,} bytes, and Apple "
-                f"Podcasts takes at most {DESCRIPTION_BYTES:,}: shorten it"
-            )
-    size = len((settings.description or "").encode("utf-8"))
-    if size > DESCRIPTION_BYTES:
-        notes.append(
-            f"meditate: warning: the podcast's description is {size:,} bytes, and Apple "
-            f"Podcasts takes at most {DESCRIPTION_BYTES:,}: shorten it (--description)"
-        )
-    channel = _channel(settings, "", None)
-    if settings.title is None:
-        notes.append(
-            f"meditate: the podcast is called '{channel.title}', a default: name it with --title"
-        )
-    if settings.description is None:
-        notes.append(
-            f"meditate: the podcast is described as '{channel.description}', a default: "
-            "describe it with --description"
-        )
-    return tuple(notes)
 
 
 def _render_options(settings: PublishSettings) -> RenderOptions:
