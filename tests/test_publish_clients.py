@@ -1,18 +1,24 @@
-"""The feed as apps nobody here wrote read it: lxml, feedparser, gPodder's podcastparser and
-podcast-partytime (what Podcast Index apps use). Built from data alone, so it is quick."""
+"""The feed and the page as readers nobody here wrote read them: lxml, feedparser, gPodder's
+podcastparser, podcast-partytime (what Podcast Index apps use) and the Nu HTML checker. Built
+from data alone, so it is quick."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from html.parser import HTMLParser
 from pathlib import Path
 
 import feedparser
 import pytest
-from readers import lxml_errors, partytime_view, podcastparser_view
+from readers import lxml_errors, nu_messages, partytime_view, podcastparser_view
 
-from player.output.publish.feed import WORD_JOINER, feed_xml
+from player.common.characters import WORD_JOINER
+from player.output.captions import Cue
+from player.output.publish.feed import feed_xml
 from player.output.publish.model import Channel, Episode
+from player.output.publish.page import index_html
+from player.output.tags import ChapterTag
 
 PLAIN = "Rest & restore: <10 minutes a day, AT&T's quiet room > the office."
 HOSTILE = '<script>alert(1)</script><img src=x onerror="alert(2)"> &lt;b&gt;bold&lt;/b&gt;'
@@ -115,3 +121,13 @@ def test_characters_xml_cannot_hold_never_reach_the_feed(tmp_path) -> None:
     ]
     parsed = partytime_view(path)
     assert parsed is not None and len(parsed["items"]) == 1
+
+
+def test_the_nu_checker_finds_no_error_in_a_page_of_hostile_and_control_texts(tmp_path) -> None:
+    notes = episode("notes", CONTROLS, f"{CONTROLS} {HOSTILE}")
+    notes = dataclasses.replace(
+        notes, chapters=(ChapterTag(CONTROLS, 0, 60_000),), cues=(Cue(0, 900, CONTROLS),)
+    )
+    page = tmp_path / "index.html"
+    page.write_text(index_html(channel(CONTROLS, title=HOSTILE), [notes]), encoding="utf-8")
+    assert nu_messages(page) == []
