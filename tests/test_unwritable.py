@@ -39,3 +39,23 @@ def test_the_characters_xml_and_html_refuse_are_found_and_named() -> None:
     assert [character_name(c) for c in "\x00\x07\x7f\ufffe"] == [
         "NUL (U+0000)", "BEL (U+0007)", "DEL (U+007F)", "U+FFFE"
     ]  # fmt: skip
+
+
+def test_check_warns_of_the_template_placeholders_still_written(write_session) -> None:
+    from click.testing import CliRunner
+
+    from player.cli import main
+    from player.session.placeholders import TEMPLATE_AUTHOR, TEMPLATE_DESCRIPTION
+
+    path = write_session(
+        f"title: Mine\ndescription: {TEMPLATE_DESCRIPTION}\nauthor: {TEMPLATE_AUTHOR}\n"
+        "steps:\n  - silence: 2s\n"
+    )
+    result = CliRunner().invoke(main, ["check", str(path)])
+    assert result.exit_code == 0, result.output
+    assert f"{path}:2:14: warning: '{TEMPLATE_DESCRIPTION}' is the template's placeholder" in (
+        result.output
+    )
+    assert f"{path}:3:9: warning: 'Your Name' is the template's placeholder author: write your" in (
+        result.output
+    )
