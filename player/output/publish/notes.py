@@ -19,10 +19,11 @@ DESCRIPTION_BYTES = 4000  # the most Apple Podcasts takes of a description
 
 
 def plan_notes(
-    settings: PublishSettings, entries: list[Entry], channel: Channel
+    settings: PublishSettings, entries: list[Entry], channel: Channel, *, first: bool
 ) -> tuple[str, ...]:
     """What the teacher should know before the feed goes out: placeholders left from the
-    template, descriptions too long for Apple Podcasts, and the defaults used."""
+    template, descriptions too long for Apple Podcasts, and, on the `first` publication of a
+    folder, the defaults the podcast's title and description took."""
     notes: list[str] = []
     id3 = FileSettings().id3_version
     for entry in entries:
@@ -42,11 +43,11 @@ def plan_notes(
             f"meditate: warning: the podcast's description is {size:,} bytes, and Apple "
             f"Podcasts takes at most {DESCRIPTION_BYTES:,}: shorten it (--description)"
         )
-    if settings.title is None:
+    if first and settings.title is None:
         notes.append(
             f"meditate: the podcast is called '{channel.title}', a default: name it with --title"
         )
-    if settings.description is None:
+    if first and settings.description is None:
         notes.append(
             f"meditate: the podcast is described as '{channel.description}', a default: "
             "describe it with --description"

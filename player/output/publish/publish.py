@@ -166,7 +166,8 @@ def plan_publish(
     named = {name for name, _ in sessions} | {name for name, _ in problems}
     pruned = tuple(sorted(set(manifest.episodes) - named)) if prune else ()
     cover_file = f"cover-{file_digest(cover_source)[:_DIGEST_CHARS]}.jpg"
-    notes = plan_notes(settings, entries, _channel(settings, "", None))
+    first = manifest.podcast_guid is None
+    notes = plan_notes(settings, entries, _channel(settings, "", None), first=first)
     plan = Plan(
         folder, settings, manifest, tuple(entries), tuple(problems), notes, pruned,
         cover_source, cover_file, force,
