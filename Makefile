@@ -5,16 +5,18 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
+# the feed and page readers from npm (podcast-partytime, the Nu HTML checker), pinned by the lock
+NODE_STAMP := tests/node/node_modules/.installed
 
 .PHONY: demo test fuzz lint format setup clean
 
 demo: setup
 	$(BIN)/meditate demo
 
-test: setup $(DEV_STAMP)
+test: setup $(DEV_STAMP) $(NODE_STAMP)
 	$(BIN)/python -m pytest
 
-fuzz: setup $(DEV_STAMP)
+fuzz: setup $(DEV_STAMP) $(NODE_STAMP)
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest tests/test_fuzz.py
 
 lint: setup
@@ -43,5 +45,12 @@ $(DEV_STAMP): $(STAMP) tools/bootstrap.sh pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev,piper]'
 	touch $(DEV_STAMP)
 
+# --ignore-scripts: vnu-jar's install script would fetch a Java runtime; the machine's Java 17
+# (tools/bootstrap.sh --dev) runs the checker. npm's cache makes later installs offline.
+$(NODE_STAMP): tests/node/package.json tests/node/package-lock.json tools/bootstrap.sh
+	./tools/bootstrap.sh --dev
+	cd tests/node && npm ci --ignore-scripts --no-audit --no-fund --prefer-offline --loglevel=error
+	touch $(NODE_STAMP)
+
 clean:
-	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache tests/node/node_modules

@@ -296,3 +296,14 @@ def test_sigterm_mid_export_leaves_no_files(tmp_path: Path, setup: str, body: st
     assert writer.returncode != 0
     assert "KeyboardInterrupt" in stderr
     assert names(folder) == []
+
+
+def test_a_long_name_gets_a_temporary_that_fits_and_a_name_too_long_is_refused(tmp_path):
+    target = tmp_path / ("🧘" * 62 + ".mp3")  # 252 bytes: its own name fits, ours around it not
+    with atomic_output(target, force=False) as partial:
+        assert len(partial.name.encode()) <= 255 and atomic._PARTIAL.fullmatch(partial.name)
+        partial.write_bytes(b"data")
+    assert target.read_bytes() == b"data"
+    too_long = tmp_path / ("🧘" * 64 + ".mp3")
+    with pytest.raises(MeditateError, match="its name is 260 bytes long, and a file name holds"):
+        atomic.write_file(too_long, b"data", force=False)

@@ -14,8 +14,10 @@ from click.testing import CliRunner
 
 from player.cli import main
 from player.common.audio_format import SAMPLE_RATE
+from player.common.characters import WORD_JOINER
 from player.output.captions import (
     LINE_WIDTH,
+    Cue,
     caption_cues,
     display_lines,
     lrc,
@@ -120,6 +122,22 @@ def test_webvtt_py_reads_the_subrip_file_too(session, tmp_path) -> None:
     parsed = webvtt.from_srt(str(path))
     assert [c.start_time.in_milliseconds() for c in parsed.captions] == [c.start_ms for c in cues]
     assert " ".join(parsed.captions[-1].lines) == LONG
+
+
+def test_ffmpeg_reads_a_subrip_line_that_looks_like_a_timing_line_as_text(tmp_path) -> None:
+    said = ["00:00:00.000 --> 00:00:09.000", "Breathe in --> and out.", "42"]
+    cues = [Cue(1000 * n, 1000 * n + 900, text) for n, text in enumerate(said, start=1)]
+    path = tmp_path / "words.srt"
+    path.write_text(subrip(cues), encoding="utf-8")
+    done = subprocess.run(
+        ["ffmpeg", "-v", "error", "-i", str(path), "-f", "webvtt", "-"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    blocks = [block.splitlines() for block in done.stdout.split("\n\n")[1:] if block.strip()]
+    assert [block[0] for block in blocks] == [
+        "00:01.000 --> 00:01.900", "00:02.000 --> 00:02.900", "00:03.000 --> 00:03.900"
+    ]  # fmt: skip
+    assert [" ".join(block[1:]).replace(WORD_JOINER, "") for block in blocks] == said
 
 
 def test_lrc_has_a_line_at_each_cue_and_clears_in_the_silences(session) -> None:

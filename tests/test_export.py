@@ -307,3 +307,16 @@ def test_export_from_a_chapter_shifts_the_chapters(session, tmp_path) -> None:
     assert chapters[0].start_ms == 0
     closing = (expected["chapters"][titles.index("Closing")]["start"] - start) * 1000
     assert chapters[1].start_ms == pytest.approx(closing, abs=1)
+
+
+def test_a_long_emoji_name_exports_and_emoji_tags_are_said_to_be_id3v24(tmp_path) -> None:
+    name = "🧘" * 60  # 240 bytes: NAME.mp3 fits a file name, its temporary name must too
+    session = tmp_path / f"{name}.yaml"
+    session.write_text("title: Calm 🧘\nsteps:\n  - silence: 1s\n")
+    code, out = run("export", str(session), cwd=tmp_path)
+    assert code == 0, out
+    assert (
+        "meditate: tags written as ID3v2.4, not v2.3: the title holds 🧘 (U+1F9D8), which "
+        "exiftool and mediainfo show as garbage in v2.3"
+    ) in out
+    assert read_tags(tmp_path / f"{name}.mp3").title == "Calm 🧘"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import shutil
@@ -16,6 +17,10 @@ import pytest
 from publishing import MEDITATE, Site, assert_valid_publication, environment, make_library
 
 from player.common.images import image_info
+from player.output.captions import Cue
+from player.output.publish.model import Channel, Episode
+from player.output.publish.page import index_html
+from player.output.tags import ChapterTag
 
 # No network, no updates, no profile of the machine's: the flags the brief for tests gives.
 CHROMIUM_FLAGS = (
@@ -111,6 +116,100 @@ def test_a_screenshot_shows_the_page(site, tmp_path) -> None:
     with Image.open(shot) as image:
         spread = ImageStat.Stat(image.convert("L")).stddev[0]
     assert spread > 10  # text, players and the cover, not a blank page
+
+
+def test_starting_one_player_pauses_the_one_that_plays(site, tmp_path) -> None:
+    folder = shutil.copytree(site.folder, tmp_path / "site")
+    probe = """<script>
+    window.addEventListener("load", function () {
+      document.querySelector("#calm ol.chapters a[data-seek]").click();
+      setTimeout(function () {
+        var calm = document.getElementById("calm-player");
+        var playing = !calm.paused;
+        document.querySelector("#draft ol.transcript a[data-seek]").click();
+        setTimeout(function () {
+          var draft = document.getElementById("draft-player");
+          document.body.setAttribute("data-probe", [playing, calm.paused, draft.paused].join());
+        }, 1000);
+      }, 1000);
+    });
+    </script></body>"""
+    page = (folder / "index.html").read_text().replace("</body>", probe)
+    (folder / "probe.html").write_text(page)
+    dom = Elements(
+        chromium(
+            tmp_path / "profile", folder / "probe.html", "--dump-dom",
+            "--autoplay-policy=no-user-gesture-required", "--virtual-time-budget=5000",
+        )
+    )  # fmt: skip
+    (body,) = dom.all("body")
+    # calm played from its chapter; once draft's transcript link started draft, calm paused
+    assert body["data-probe"] == "true,true,false"
+
+
+LONG_WORD = "Breathe" * 715  # 5,005 characters, no space
+LONG_URL = "https://example.org/" + "a-very-long-path/" * 30 + "?with=a&query=too"
+
+
+def long_texts_page(folder: Path) -> Path:
+    """A page whose every text is one long word or a long address."""
+    channel = Channel(
+        base_url="https://example.org/calm/",
+        title=LONG_WORD,
+        description=f"{LONG_WORD} {LONG_URL}",
+        language="en",
+        explicit=False,
+        image="cover.jpg",
+        podcast_guid="g",
+        author=LONG_WORD,
+    )
+    episode = Episode(
+        name="long",
+        guid="long",
+        published=datetime.datetime(2026, 3, 1, tzinfo=datetime.timezone.utc),
+        digest="0" * 64,
+        title=LONG_WORD,
+        description=f"{LONG_URL} {LONG_WORD}",
+        author=None,
+        seconds=60,
+        audio="long-00000000.mp3",
+        audio_bytes=1,
+        chapters_file=None,
+        transcript_file=None,
+        image=None,
+        chapters=(ChapterTag(LONG_WORD, 0, 60_000),),
+        cues=(Cue(0, 5000, f"{LONG_WORD} {LONG_URL}"),),
+    )
+    folder.mkdir()
+    (folder / "index.html").write_text(index_html(channel, [episode]))
+    return folder / "index.html"
+
+
+@pytest.mark.parametrize("width", [320, 400])
+def test_a_phone_never_scrolls_sideways_whatever_the_text(tmp_path, width) -> None:
+    page = long_texts_page(tmp_path / "site")
+    # headless Chromium keeps its window at least 500 pixels wide: the page is shown in a
+    # frame of the phone's width instead, as a narrow window would show it
+    frame = page.parent / "frame.html"
+    frame.write_text(f"""<!DOCTYPE html><html><body style="margin:0">
+    <iframe id="phone" src="index.html" style="width:{width}px;height:900px;border:0"></iframe>
+    <script>
+    document.getElementById("phone").addEventListener("load", function () {{
+      var page = this.contentWindow.document;
+      var widths = [page.scrollingElement.scrollWidth, page.documentElement.clientWidth];
+      document.body.setAttribute("data-widths", widths.join());
+    }});
+    </script></body></html>""")
+    dom = Elements(
+        chromium(
+            tmp_path / "profile", frame, "--dump-dom", "--allow-file-access-from-files",
+            "--window-size=800,1000", "--virtual-time-budget=3000",
+        )
+    )  # fmt: skip
+    (body,) = dom.all("body")
+    scroll_width, viewport = (int(n) for n in body["data-widths"].split(","))
+    assert viewport > width - 20  # the frame's width, less a scroll bar
+    assert scroll_width <= viewport
 
 
 def test_a_chapter_link_seeks_its_player_without_leaving_the_page(site, tmp_path) -> None:

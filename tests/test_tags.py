@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from mutagen.id3 import ID3, CTOCFlags
+from readers import exiftool_tags, eyed3_text, mediainfo_general
 
 from player.output.encoder import open_encoder
 from player.output.tags import ChapterTag, TrackTags, read_tags, write_tags
@@ -185,3 +186,47 @@ def test_vorbis_chapters_use_the_chapterNNN_convention(tmp_path: Path, fmt: str)
     assert comments["CHAPTER002"] == ["00:00:01.234"]
     assert comments["CHAPTER003NAME"] == ["Opening the heart — ❤"]
     assert "CHAPTER005" not in comments
+
+
+EMOJI = TrackTags(
+    title="Calm 🧘 breath", artist="Ana 🌿", comment="Rest 🌙", genre="Meditation",
+    chapters=(ChapterTag("Start 🌅", 0, 1000),),
+)  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def emoji_mp3s(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The same emoji tags asked for as ID3v2.3, and accented text (within UCS-2) too."""
+    folder = tmp_path_factory.mktemp("emoji")
+    files = {}
+    for name, tags in (("emoji", EMOJI), ("accents", TrackTags(title="Calm é ü ş breath"))):
+        path = folder / f"{name}.mp3"
+        subprocess.run(
+            ["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "anullsrc=d=1", "-b:a", "64k",
+             str(path)],
+            check=True,
+        )  # fmt: skip
+        write_tags(path, tags, "mp3", id3_version=3)
+        files[name] = path
+    return files
+
+
+def test_emoji_tags_are_id3v24_which_exiftool_mediainfo_and_eyed3_show_as_written(emoji_mp3s):
+    path = emoji_mp3s["emoji"]
+    assert ID3(path).version[:2] == (2, 4)
+    shown = exiftool_tags(path)
+    assert (shown["Title"], shown["Artist"], shown["Comment"]) == (
+        "Calm 🧘 breath",
+        "Ana 🌿",
+        "Rest 🌙",
+    )
+    general = mediainfo_general(path)
+    assert (general["Title"], general["Performer"]) == ("Calm 🧘 breath", "Ana 🌿")
+    listing = eyed3_text(path)
+    assert "title: Calm 🧘 breath" in listing and "artist: Ana 🌿" in listing
+
+
+def test_text_within_ucs2_stays_id3v23_as_asked(emoji_mp3s) -> None:
+    path = emoji_mp3s["accents"]
+    assert ID3(path).version[:2] == (2, 3)
+    assert exiftool_tags(path)["Title"] == mediainfo_general(path)["Title"] == "Calm é ü ş breath"

@@ -7,6 +7,9 @@
 # With --dev it also installs the independent readers the tests check exports with:
 # id3lib's id3info, mp3val, metaflac and GStreamer's gst-discoverer (with its WAV parser);
 # Debian's Chromium, which the tests open the published web page in (headless; no download);
+# exiftool and mediainfo, which read the tags; Node.js with npm (for podcast-partytime, a feed
+# parser) and a Java runtime (for the Nu HTML checker), both installed by `make test` into
+# tests/node;
 # and the speech engines the tests speak with besides espeak-ng: festival with its HTS voice
 # (the bundled narration's, which tools/make_narration.py needs) and flite.
 set -eu
@@ -37,6 +40,11 @@ if [ -n "$dev" ]; then
     [ -d /usr/share/festival/voices/us/cmu_us_slt_arctic_hts ] || missing="$missing festvox-us-slt-hts"
     have flite || missing="$missing flite"
     have chromium || missing="$missing chromium"
+    have exiftool || missing="$missing libimage-exiftool-perl"
+    have mediainfo || missing="$missing mediainfo"
+    have node || missing="$missing nodejs"
+    have npm || missing="$missing npm"
+    have java || missing="$missing default-jre-headless"
 fi
 
 [ -z "$missing" ] && exit 0

@@ -109,6 +109,7 @@ def check(sessions: tuple[Path, ...]) -> None:
     from player.prepare.session import load_prepared
     from player.prepare.verify import sound_problems
     from player.session.library import discover
+    from player.session.placeholders import placeholder_problems
     from player.session.problems import SessionError
     from player.session.timeline import compile_timeline
     from player.session.units import format_clock
@@ -135,6 +136,8 @@ def check(sessions: tuple[Path, ...]) -> None:
         warning = draft_warning(timeline.session)
         if warning:
             click.echo(warning, err=True)
+        for placeholder in placeholder_problems(path):
+            click.echo(str(placeholder), err=True)
     noun = "session" if len(paths) == 1 else "sessions"
     if failed:
         click.echo(f"{failed} of {len(paths)} {noun} with errors.", err=True)

@@ -82,7 +82,8 @@ class _Writing:
     type=click.Choice(["2.3", "2.4"]),
     default="2.3",
     show_default=True,
-    help="ID3 version of MP3 and WAV tags: 2.3 is read everywhere, 2.4 by newer software only.",
+    help="ID3 version of MP3 and WAV tags: 2.3 is read everywhere, 2.4 by newer software only "
+    "(tags holding emoji are 2.4: v2.3 readers show them as garbage).",
 )
 @click.option(
     "--captions",
@@ -192,6 +193,8 @@ def _export_one(session: Path, target: Path, sound: SoundChoice, writing: _Writi
         )
         if sidecar is not None:
             click.echo(f"Wrote {sidecar} (captions)")
+    if result.note:
+        click.echo(f"meditate: {result.note}", err=True)
     if result.off_target and start == 0 and result.loudness is not None:
         click.echo(
             f"meditate: --loudness {result.target:g} is louder than this session can go: it "

@@ -54,9 +54,23 @@ def _complete_sessions(
     metavar="URL",
     help="Where the folder will be served, e.g. https://example.org/meditations/.",
 )
-@click.option("--title", help="The podcast's title.")
-@click.option("--author", help="Who makes it.")
-@click.option("--description", help="What it is, in a sentence or two.")
+@click.option("--title", type=_Checked("text", "text"), help="The podcast's title.")
+@click.option("--author", type=_Checked("text", "text"), help="Who makes it.")
+@click.option(
+    "--description", type=_Checked("text", "text"), help="What it is, in a sentence or two."
+)
+@click.option(
+    "--owner-name",
+    type=_Checked("text", "text"),
+    metavar="NAME",
+    help="Who podcast directories write to about it (itunes:owner).",
+)
+@click.option(
+    "--owner-email",
+    type=_Checked("email", "email"),
+    metavar="EMAIL",
+    help="Their email address, which directories check ownership by.",
+)
 @click.option(
     "--cover",
     type=click.Path(path_type=Path, exists=True, dir_okay=False),
@@ -116,6 +130,7 @@ def publish(
         raise click.UsageError("name sessions or give --all, not both")
     if folder.exists() and not folder.is_dir():
         raise MeditateError(f"{folder} is not a folder: choose a folder to publish into")
+    _check_names(names)  # before anything is written or remembered
     selection = ALL if publish_all else tuple(_remembered_form(n) for n in names) or None
     if given["cover"] is not None:
         given["cover"] = given["cover"].absolute()
@@ -132,6 +147,24 @@ def publish(
             err=True,
         )
         sys.exit(EXIT_INTERRUPTED)
+
+
+def _check_names(names: tuple[str, ...]) -> None:
+    """Refuse a run that names a session that does not exist, saying each one."""
+    from player.session.library import discover, resolve
+
+    entries = discover() if names else ()
+    unknown: list[str] = []
+    for name in names:
+        try:
+            resolve(name, entries)
+        except MeditateError as error:
+            unknown.append(str(error))
+    if not unknown:
+        return
+    for line in unknown[:-1]:
+        click.echo(f"meditate: {line}", err=True)
+    raise MeditateError(f"{unknown[-1]}; nothing was published")
 
 
 def _remembered_form(name: str) -> str:
@@ -167,6 +200,8 @@ def _publish(
     plan = plan_publish(folder, settings, sessions, prune=prune, force=force, missing=missing)
     for _, problem in plan.problems:
         click.echo(problem, err=True)
+    for note in plan.notes:
+        click.echo(note, err=True)
     show_bar = not quiet and sys.stderr.isatty()
     target = settings.loudness or DEFAULT_LOUDNESS
 

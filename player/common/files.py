@@ -23,6 +23,7 @@ _MARK = ".meditate-partial"
 # .{target name}.{writer's pid}-{random}.meditate-partial{suffix}
 _PARTIAL = re.compile(r"\..+\.(?P<pid>\d+)-[0-9a-f]{8}" + re.escape(_MARK) + r"(\.[^.]*)?")
 STALE_AFTER_SECONDS = 24 * 60 * 60
+NAME_MAX = 255  # bytes in a file name, on every common file system
 # What link() says where a file system has no hard links.
 _NO_HARD_LINKS = frozenset(
     {errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.ENOSYS}
@@ -91,6 +92,12 @@ def write_file(target: Path, content: bytes | str, *, force: bool) -> None:
 
 def _check_target(target: Path, *, force: bool) -> None:
     folder = target.parent
+    size = len(target.name.encode("utf-8"))
+    if size > NAME_MAX:
+        raise MeditateError(
+            f"cannot write {target}: its name is {size} bytes long, and a file name holds at "
+            f"most {NAME_MAX}: choose a shorter name"
+        )
     if target.is_dir():
         raise MeditateError(f"{target} is a folder: give the name of a file to write")
     if os.path.lexists(target) and not force:
@@ -101,9 +108,17 @@ def _check_target(target: Path, *, force: bool) -> None:
         raise MeditateError(f"{folder} is not a folder: choose another place for {target.name}")
 
 
+def shortened(name: str, limit: int) -> str:
+    """`name` cut to at most `limit` bytes of UTF-8, at a character's boundary."""
+    return name.encode("utf-8")[:limit].decode("utf-8", errors="ignore")
+
+
 def _create_partial(target: Path) -> Path:
     token = secrets.token_hex(4)
-    partial = target.with_name(f".{target.name}.{os.getpid()}-{token}{_MARK}{target.suffix}")
+    tail = f".{os.getpid()}-{token}{_MARK}{target.suffix}"
+    # as long a name as the target's would not fit: the partial keeps what of it fits
+    name = shortened(target.name, NAME_MAX - 1 - len(tail.encode("utf-8")))
+    partial = target.with_name(f".{name}{tail}")
     folder = target.parent
     try:
         os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from player.common.audio_format import SAMPLE_RATE
+from player.common.characters import WORD_JOINER
 from player.session.timeline import EventKind, Timeline
 
 CAPTION_FORMATS = ("vtt", "srt", "lrc")
@@ -67,10 +68,14 @@ def webvtt(cues: Iterable[Cue]) -> str:
 
 
 def subrip(cues: Iterable[Cue]) -> str:
+    """A SubRip file. SubRip has no escapes, and a reader takes a line holding '-->' for a
+    cue's timing (ffmpeg drops the text then): an invisible WORD JOINER (U+2060) is put
+    between the hyphens of an arrow in the text, which no reader takes for one."""
     blocks = []
     for number, cue in enumerate(cues, start=1):
         timing = f"{_clock(cue.start_ms, ',')} --> {_clock(cue.end_ms, ',')}"
-        blocks.append("\n".join([str(number), timing, *display_lines(cue.text)]) + "\n")
+        lines = [line.replace("-->", f"-{WORD_JOINER}->") for line in display_lines(cue.text)]
+        blocks.append("\n".join([str(number), timing, *lines]) + "\n")
     return "\n".join(blocks)
 
 

@@ -14,6 +14,7 @@ from player.common.images import NotAnImage, image_info
 from player.common.paths import bundled_audio_dir
 from player.output.captions import caption_cues, captions_text, synced_lines
 from player.output.encoder import format_for, open_encoder
+from player.output.id3_version import id3_note
 from player.output.tags import ChapterTag, TrackTags, riff_info, write_tags
 from player.session.model import Narration, Repeat, Session, Step
 from player.session.timeline import Timeline
@@ -44,6 +45,7 @@ class ExportResult:
     chapters: int
     loudness: float | None  # integrated loudness of what was written (LUFS), by ffmpeg's meter
     target: float  # what was asked for
+    note: str | None = None  # why the tags are not the ID3 version asked for, if they are not
 
     @property
     def off_target(self) -> bool:
@@ -86,6 +88,7 @@ def export(
         len(tags.chapters),
         encoder.loudness,
         renderer.options.loudness,
+        id3_note(tags, settings.id3_version) if fmt in ("mp3", "wav") else None,
     )
 
 

@@ -1,11 +1,11 @@
 """One small interface over the tags of MP3, FLAC, OGG Vorbis and WAV files (via mutagen).
 
-MP3 and WAV carry ID3v2.4, or v2.3 when asked (WAV in its 'id3 ' chunk; the encoder also
-writes a RIFF INFO list, see `riff_info`), with chapters as CHAP frames in time order under
-one ordered top-level CTOC, which comes first, and the narration as synchronised lyrics (SYLT)
-as well as plain ones (USLT). FLAC and OGG carry Vorbis comments, with
-chapters as CHAPTER001=HH:MM:SS.mmm and CHAPTER001NAME=title, and a picture block that gives
-the cover's real size. Empty text is not written.
+MP3 and WAV carry ID3v2.4, or v2.3 when asked unless a text needs v2.4 (see id3_version.py);
+WAV in its 'id3 ' chunk, and the encoder also writes a RIFF INFO list (see `riff_info`). ID3
+holds chapters as CHAP frames in time order under one ordered top-level CTOC, which comes
+first, and the narration as synchronised lyrics (SYLT) as well as plain ones (USLT). FLAC and
+OGG carry Vorbis comments, with chapters as CHAPTER001=HH:MM:SS.mmm and CHAPTER001NAME=title,
+and a picture block that gives the cover's real size. Empty text is not written.
 """
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ from mutagen.wave import WAVE
 
 from player.common.errors import MeditateError
 from player.common.images import NotAnImage, image_info
+from player.output.id3_version import id3_version_for
 
 ID3_VERSIONS = (3, 4)
 
@@ -70,13 +71,15 @@ class TrackTags:
     synced_lyrics: tuple[tuple[int, str], ...] = ()  # (ms, text): a line from its time on (ID3)
 
 
-def write_tags(path: Path, tags: TrackTags, fmt: str, *, id3_version: int = 4) -> None:
+def write_tags(path: Path, tags: TrackTags, fmt: str, *, id3_version: int = 4) -> int | None:
     """Replace all tags of the file at `path`, whose format is `fmt` (mp3, flac, ogg or wav).
 
-    MP3 and WAV get ID3v2.`id3_version` (3 or 4).
+    MP3 and WAV get ID3v2.`id3_version` (3 or 4), or v2.4 where v2.3 would be misread; the
+    version written is returned (None for FLAC and OGG).
     """
     if id3_version not in ID3_VERSIONS:
         raise ValueError(f"ID3v2.{id3_version} is not written; choose 3 or 4")
+    id3_version = id3_version_for(tags, id3_version)
     if fmt == "mp3":
         _write_mp3(path, tags, id3_version)
     elif fmt == "wav":
@@ -87,6 +90,7 @@ def write_tags(path: Path, tags: TrackTags, fmt: str, *, id3_version: int = 4) -
         _write_ogg(path, tags)
     else:
         raise ValueError(f"unknown format {fmt!r}")
+    return id3_version if fmt in ("mp3", "wav") else None
 
 
 def riff_info(tags: TrackTags) -> dict[str, str]:

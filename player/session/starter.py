@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from player.common.errors import MeditateError
+from player.session.placeholders import TEMPLATE_AUTHOR, TEMPLATE_DESCRIPTION
 
 _NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 
@@ -22,7 +23,7 @@ TEMPLATE = """\
 # looked up next to this file first). Durations: 20s, 2m, 1m30s, 1h.
 
 title: {title}
-description: A few minutes to arrive, breathe and rest.
+description: {description}
 author: {author}
 tags: [draft]
 
@@ -72,7 +73,10 @@ def check_name(name: str) -> str:
     return name
 
 
-def starter_text(name: str, author: str = "Your Name", called: str | None = None) -> str:
+def starter_text(name: str, author: str = TEMPLATE_AUTHOR, called: str | None = None) -> str:
     """The starter for session `name`, which commands find as `called` (its name by default)."""
     title = " ".join(word.capitalize() for word in re.split(r"[-_]+", name) if word)
-    return TEMPLATE.format(name=name, title=title or name, author=author, called=called or name)
+    return TEMPLATE.format(
+        name=name, title=title or name, author=author, called=called or name,
+        description=TEMPLATE_DESCRIPTION,
+    )  # fmt: skip

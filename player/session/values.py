@@ -12,7 +12,9 @@ from yaml.nodes import Node, ScalarNode
 
 from player.session.format import MAX_SESSION_SECONDS
 from player.session.model import FileRef
+from player.session.problems import Problem
 from player.session.units import parse_decibels, parse_duration
+from player.session.unwritable import unwritable_problem
 from player.session.yaml_source import NULL_TAG, NodeReader, describe
 
 
@@ -34,6 +36,11 @@ class ValueReader(NodeReader):
         if not value.strip():
             assert node is not None
             self.fail(node, "expected text, found an empty string")
+            return None
+        assert isinstance(node, ScalarNode)
+        unwritable = unwritable_problem(self.path, node, "the text")
+        if unwritable is not None:
+            self.problems.append(Problem(*unwritable))
             return None
         return value.strip()
 

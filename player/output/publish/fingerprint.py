@@ -14,7 +14,8 @@ import json
 from pathlib import Path
 
 from player.common.cache import Cache, code_version, user_cache
-from player.output.export import FileSettings, cover_path
+from player.output.export import FileSettings, cover_path, track_tags
+from player.output.id3_version import id3_version_for
 from player.session.timeline import Timeline
 from player.sound.render import RenderOptions
 
@@ -40,6 +41,9 @@ def episode_digest(
         "settings": dataclasses.asdict(settings),
         "files": [file_digest(path, cache) for path in files],
     }
+    id3 = id3_version_for(track_tags(timeline), settings.id3_version)
+    if id3 != settings.id3_version:  # tags that v2.3 readers misread: written since as v2.4
+        document["id3"] = id3
     return hashlib.sha256(json.dumps(document, sort_keys=True).encode()).hexdigest()
 
 

@@ -29,6 +29,8 @@ class Channel:
     image: str  # file name of the square cover in the folder
     podcast_guid: str  # Podcasting 2.0 podcast:guid, kept for good once made
     author: str | None = None
+    owner_name: str | None = None  # itunes:owner, which directories write to
+    owner_email: str | None = None
 
     def url(self, file_name: str) -> str:
         """The address of a file of the folder."""

@@ -4,7 +4,9 @@ subscribe. Pure: HTML text from data, built with ElementTree so all text is esca
 One plain page with its style inline and a few lines of script, no framework and nothing
 fetched from elsewhere: every address in it is a file beside it. Chapter and transcript
 links are media fragments (`x.mp3#t=65`) that work without script; the script makes them
-seek the player on the page instead.
+seek the player on the page instead, and lets one player play at a time. Any text wraps,
+however long its words, so a phone never scrolls sideways; characters HTML cannot carry
+(controls, U+FFFE) are left out.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from urllib.parse import quote
 
+from player.common.characters import writable
 from player.output.publish.model import FEED_FILE, Channel, Episode, newest_first
 from player.session.units import format_clock
 
@@ -22,10 +25,12 @@ STYLE = """
   :root { --fg: #ece8f4; --bg: #1b1a26; --muted: #bdb6cf; --accent: #cdb8ff; --line: #3a3650; }
 }
 body { margin: 0 auto; max-width: 46rem; padding: 1.5rem; color: var(--fg);
-  background: var(--bg); font: 1.05rem/1.55 system-ui, -apple-system, "Segoe UI", sans-serif; }
+  background: var(--bg); font: 1.05rem/1.55 system-ui, -apple-system, "Segoe UI", sans-serif;
+  overflow-wrap: anywhere; }
+@media (max-width: 30rem) { body { padding: 1rem; } }
 header { display: flex; flex-wrap: wrap; gap: 1.25rem; align-items: flex-start; }
 header img { width: 10rem; height: 10rem; border-radius: 0.5rem; }
-header div { flex: 1 1 16rem; }
+header div { flex: 1 1 16rem; min-width: 0; }
 h1 { margin: 0 0 0.25rem; line-height: 1.2; }
 h2 { margin: 0 0 0.25rem; }
 h3 { font-size: 1rem; margin: 1rem 0 0.25rem; }
@@ -43,7 +48,8 @@ a[data-seek] { font-variant-numeric: tabular-nums; }
 footer { color: var(--muted); margin-top: 3rem; font-size: 0.9rem; }
 """
 
-# Chapter and transcript links seek the player on the page rather than open the file.
+# Chapter and transcript links seek the player on the page rather than open the file; a
+# player that starts pauses the others (a play event does not bubble: caught on its way down).
 SCRIPT = """
 document.addEventListener("click", function (event) {
   var link = event.target.closest("a[data-seek]");
@@ -53,6 +59,11 @@ document.addEventListener("click", function (event) {
   player.currentTime = parseFloat(link.getAttribute("data-seek"));
   player.play();
 });
+document.addEventListener("play", function (event) {
+  document.querySelectorAll("audio").forEach(function (other) {
+    if (other !== event.target) { other.pause(); }
+  });
+}, true);
 """
 
 
@@ -66,11 +77,11 @@ def index_html(channel: Channel, episodes: Sequence[Episode]) -> str:
     )
     ET.SubElement(head, "meta", {"name": "color-scheme", "content": "light dark"})
     _text(head, "title", channel.title)
-    ET.SubElement(head, "meta", {"name": "description", "content": channel.description})
+    ET.SubElement(head, "meta", {"name": "description", "content": writable(channel.description)})
     ET.SubElement(
         head,
         "link",
-        {"rel": "alternate", "type": "application/rss+xml", "title": channel.title,
+        {"rel": "alternate", "type": "application/rss+xml", "title": writable(channel.title),
          "href": FEED_FILE},
     )  # fmt: skip
     _text(head, "style", STYLE)
@@ -132,7 +143,7 @@ def _article(main: ET.Element, channel: Channel, episode: Episode) -> None:
         article,
         "audio",
         {"id": player_id, "controls": "", "preload": "none", "src": audio_href,
-         "aria-label": f"Play {episode.title}"},
+         "aria-label": writable(f"Play {episode.title}")},
     )  # fmt: skip
     if episode.transcript_file:
         ET.SubElement(
@@ -148,7 +159,8 @@ def _article(main: ET.Element, channel: Channel, episode: Episode) -> None:
         for chapter in episode.chapters:
             link = _seek_link(ET.SubElement(chapters, "li"), audio_href, player_id,
                               chapter.start_ms)  # fmt: skip
-            link.text = f"{link.text} {chapter.title}"  # one link to play from, easy to hit
+            # one link to play from, easy to hit
+            link.text = writable(f"{link.text} {chapter.title}")
     if episode.cues:
         details = ET.SubElement(article, "details")
         _text(details, "summary", "Transcript")
@@ -157,7 +169,7 @@ def _article(main: ET.Element, channel: Channel, episode: Episode) -> None:
             link = _seek_link(ET.SubElement(transcript, "li"), audio_href, player_id,
                               cue.start_ms)  # fmt: skip
             link.set("aria-label", f"Play from {link.text}")
-            link.tail = f" {cue.text}"
+            link.tail = writable(f" {cue.text}")
 
 
 def _seek_link(parent: ET.Element, audio_href: str, player_id: str, start_ms: int) -> ET.Element:
@@ -178,6 +190,6 @@ def _date(episode: Episode) -> str:
 def _text(
     parent: ET.Element, tag: str, text: str, attributes: dict[str, str] | None = None
 ) -> ET.Element:
-    element = ET.SubElement(parent, tag, attributes or {})
-    element.text = text
+    element = ET.SubElement(parent, tag, {k: writable(v) for k, v in (attributes or {}).items()})
+    element.text = writable(text)
     return element

@@ -23,7 +23,7 @@ from typing import Literal
 
 from player.common.clock import now
 from player.common.errors import MeditateError
-from player.common.files import write_file
+from player.common.files import NAME_MAX, shortened, write_file
 from player.common.images import NotAnImage, image_info
 from player.output import batch
 from player.output.captions import caption_cues, webvtt
@@ -34,6 +34,7 @@ from player.output.publish.feed import feed_xml
 from player.output.publish.fingerprint import episode_digest, file_digest
 from player.output.publish.manifest import MANIFEST_FILE, Manifest, read_manifest, write_manifest
 from player.output.publish.model import FEED_FILE, PAGE_FILE, Channel, Episode
+from player.output.publish.notes import plan_notes
 from player.output.publish.page import index_html
 from player.output.publish.settings import (
     DEFAULT_BITRATE,
@@ -49,6 +50,8 @@ from player.sound.render import RenderOptions
 # Podcasting 2.0: podcast:guid is a UUIDv5 of the feed's address in this namespace
 PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
 _DIGEST_CHARS = 8
+_LONGEST_SUFFIX = ".chapters.json"
+DEFAULT_TITLE = "Guided meditations"
 
 Action = Literal["export", "reuse", "unchanged"]
 
@@ -65,7 +68,10 @@ class Entry:
 
     @property
     def stem(self) -> str:
-        return f"{self.name}-{self.digest[:_DIGEST_CHARS]}"
+        """The files' common name: the session's, cut short where a file name could not hold it
+        (a name is at most 255 bytes, and a 60-emoji session name is 240)."""
+        room = NAME_MAX - len(_LONGEST_SUFFIX) - 1 - _DIGEST_CHARS
+        return f"{shortened(self.name, room)}-{self.digest[:_DIGEST_CHARS]}"
 
     @property
     def audio(self) -> str:
@@ -89,6 +95,7 @@ class Plan:
     manifest: Manifest
     entries: tuple[Entry, ...]
     problems: tuple[tuple[str, str], ...]  # (session, why it cannot be published: lines to show)
+    notes: tuple[str, ...]  # warnings, and the defaults it used: lines to show
     pruned: tuple[str, ...]  # published before, removed now
     cover_source: Path
     cover_file: str
@@ -159,9 +166,11 @@ def plan_publish(
     named = {name for name, _ in sessions} | {name for name, _ in problems}
     pruned = tuple(sorted(set(manifest.episodes) - named)) if prune else ()
     cover_file = f"cover-{file_digest(cover_source)[:_DIGEST_CHARS]}.jpg"
+    first = manifest.podcast_guid is None
+    notes = plan_notes(settings, entries, _channel(settings, "", None), first=first)
     plan = Plan(
-        folder, settings, manifest, tuple(entries), tuple(problems), pruned, cover_source,
-        cover_file, force,
+        folder, settings, manifest, tuple(entries), tuple(problems), notes, pruned,
+        cover_source, cover_file, force,
     )  # fmt: skip
     _check_clashes(plan)
     return plan
@@ -285,7 +294,7 @@ def _check_image(path: Path) -> None:
 def _channel(settings: PublishSettings, cover_file: str, podcast_guid: str | None) -> Channel:
     assert settings.base_url is not None
     title = settings.title or (
-        f"Meditations by {settings.author}" if settings.author else "Guided meditations"
+        f"Meditations by {settings.author}" if settings.author else DEFAULT_TITLE
     )
     feed = settings.base_url + FEED_FILE
     guid = podcast_guid or str(
@@ -301,6 +310,8 @@ def _channel(settings: PublishSettings, cover_file: str, podcast_guid: str | Non
         image=cover_file,
         podcast_guid=guid,
         author=settings.author,
+        owner_name=settings.owner_name,
+        owner_email=settings.owner_email,
     )
 
 

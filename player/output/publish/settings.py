@@ -17,6 +17,7 @@ from urllib.parse import quote, urlsplit
 
 import yaml
 
+from player.common.characters import character_name, unwritable
 from player.common.errors import MeditateError
 from player.common.files import write_file
 
@@ -26,6 +27,7 @@ DEFAULT_BITRATE = "128k"
 DEFAULT_LOUDNESS = -16.0  # LUFS: what podcast platforms ask of stereo speech
 ALL = "all"
 _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
+_EMAIL = re.compile(r"[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\".]+")
 _BITRATE = re.compile(r"(\d+)\s*k?")
 _HEADER = (
     "# meditate publish: the settings of this folder's podcast. Edit freely; options given\n"
@@ -41,6 +43,8 @@ class PublishSettings:
     title: str | None = None
     author: str | None = None
     description: str | None = None
+    owner_name: str | None = None  # itunes:owner: who directories write to about the podcast
+    owner_email: str | None = None
     cover: Path | None = None
     language: str | None = None
     explicit: bool | None = None
@@ -59,17 +63,52 @@ class PublishSettings:
 
 
 def base_url(value: str) -> str:
-    """An http(s) address with a host, ending in '/'. Raises ValueError saying what is wrong."""
+    """An http(s) address with a host, ending in '/'. Raises ValueError saying what is wrong.
+
+    An internationalised host is written in punycode (IDNA), as every podcast app can fetch
+    it; a user name or password is refused, since the feed would publish it to anyone.
+    """
     parts = urlsplit(value.strip())
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValueError(
             f"{value!r} is not an http(s) address: give the address the folder will be served "
             "at, such as https://example.org/meditations/"
         )
+    if "@" in parts.netloc:
+        raise ValueError(
+            f"{value!r} holds a user name or password ('...@'), which the feed would show to "
+            "anyone: give the address without it"
+        )
     if parts.query or parts.fragment:
         raise ValueError(f"{value!r}: the address of a folder has no '?' or '#' part")
+    try:
+        host = parts.hostname.encode("idna").decode("ascii")
+        port = f":{parts.port}" if parts.port is not None else ""
+    except (UnicodeError, ValueError):
+        raise ValueError(f"{value!r}: '{parts.hostname}' cannot be a host name") from None
+    if ":" in host:
+        host = f"[{host}]"  # an IPv6 address
     path = quote(parts.path, safe="/%:@!$&'()*+,;=-._~")  # a space becomes %20, and so on
-    return f"{parts.scheme}://{parts.netloc}{path.rstrip('/')}/"
+    return f"{parts.scheme}://{host}{port}{path.rstrip('/')}/"
+
+
+def text(value: str) -> str:
+    """Words for the feed and the page: not empty, and only characters they can carry."""
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"expected text, got {value!r}")
+    found = unwritable(value)
+    if found:
+        raise ValueError(
+            f"{value!r} holds {character_name(found[0][1])}, a character that a podcast feed "
+            "or a web page cannot carry: leave it out"
+        )
+    return value.strip()
+
+
+def email(value: str) -> str:
+    if not _EMAIL.fullmatch(value.strip()):
+        raise ValueError(f"{value!r} is not an email address such as you@example.org")
+    return value.strip()
 
 
 def language(value: str) -> str:
@@ -145,9 +184,7 @@ def write_settings(folder: Path, settings: PublishSettings) -> bool:
 
 
 def _text(value: Any) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise ValueError(f"expected text, got {value!r}")
-    return value.strip()
+    return text(value)
 
 
 def _flag(value: Any) -> bool:
@@ -177,6 +214,8 @@ def _field(key: str, value: Any, folder: Path) -> Any:
         "title": _text,
         "author": _text,
         "description": _text,
+        "owner_name": _text,
+        "owner_email": lambda v: email(_text(v)),
         "cover": lambda v: _cover(v, folder),
         "language": lambda v: language(_text(v)),
         "explicit": _flag,
