@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import os
 import signal
 import subprocess
@@ -142,7 +143,31 @@ def test_stopping_says_how_to_go_on_by_the_path_played_quoted_and_from_the_clip_
     player.send_signal(signal.SIGTERM)
     out, _ = player.communicate(timeout=120)
     assert player.returncode == 130
-    assert f"To go on: meditate play '{session}' --from 0:00" in out
+    assert f"To go on from the start of those words: meditate play '{session}' --from 0:00" in out
+
+
+def test_the_time_stopped_at_is_the_time_shown_and_going_back_to_the_words_is_said(
+    tmp_path, make_wav
+) -> None:
+    from player.cli.play import stopped_line
+    from player.live.listen import Listening
+    from player.live.session import Outcome
+
+    make_wav(tmp_path / "clip.wav", 4.0, rate=8000)
+    session = tmp_path / "s.yaml"
+    session.write_text("title: T\nsteps:\n  - silence: 20s\n  - narration: clip.wav\n")
+    timeline = compile_timeline(load_prepared(session))
+
+    def stopped_at(seconds: float) -> str:
+        listening = Listening(False, False, True, False, round(seconds * 44100), seconds)
+        began = datetime.datetime(2026, 11, 25, 7, 0).astimezone()
+        return stopped_line(timeline, Outcome(listening, began, ""), "s.yaml", "")
+
+    # 19.6 s shows as 0:19 on the display's clock: said so, and gone on from
+    assert stopped_at(19.6) == "Stopped at 0:19. To go on: meditate play s.yaml --from 0:19"
+    assert stopped_at(22.5) == (
+        "Stopped at 0:22. To go on from the start of those words: meditate play s.yaml --from 0:20"
+    )
 
 
 def test_going_on_starts_at_the_narration_playing(tmp_path, make_wav) -> None:

@@ -211,3 +211,23 @@ def test_the_calendar_shades_each_day_by_minutes_and_reads_without_colour(monkey
     assert lines[-1].strip().startswith(". none  - under 10  + 10-19  * 20-39  # 40+")
     shown = CliRunner().invoke(main, ["history", "--calendar", "--weeks", "4"]).output
     assert "Mon" in shown and "minutes a day" in shown
+
+
+def test_an_open_sitting_is_logged_as_completed_from_its_first_minute_on(tmp_path) -> None:
+    from player.live.listen import Listening
+    from player.live.session import LiveSession, Outcome
+    from player.prepare.session import prepare_session
+    from player.session.timeline import compile_timeline
+    from player.session.timer import plan_timer, timer_session
+
+    timeline = compile_timeline(prepare_session(timer_session(plan_timer(None), tmp_path)))
+    live = LiveSession(timeline, open_ended=True)
+
+    def ended_with_q_after(seconds: float) -> Outcome:
+        listening = Listening(False, False, True, False, round(seconds * 44100), seconds)
+        return Outcome(listening, at("2026-11-26T06:30"), "Bell 1")
+
+    assert not live.log(ended_with_q_after(59.0), history_path())
+    assert live.log(ended_with_q_after(61.0), history_path())
+    (sitting,) = read(history_path())
+    assert sitting.completed and sitting.seconds == 61.0 and sitting.length is None
