@@ -123,6 +123,20 @@ def test_export_format_and_folder_are_honoured_for_one_session(tmp_path) -> None
     )
 
 
+def test_a_trailing_slash_names_a_folder_which_must_exist(tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    session = tmp_path / "short.yaml"
+    session.write_text("title: Short\nsteps:\n  - silence: 1s\n")
+    for command in (["export", str(session)], ["timer", "3s"]):
+        code, out = run(*command, "-o", "out/")
+        assert code == 2
+        assert out == "meditate: folder out does not exist: create it with  mkdir -p out\n"
+    assert list(tmp_path.iterdir()) == [session]  # nothing written here, as out.mp3 was
+    (tmp_path / "out").mkdir()
+    code, out = run("export", str(session), "-o", "out/", "--format", "wav", "-q")
+    assert code == 0 and [p.name for p in (tmp_path / "out").iterdir()] == ["short.wav"]
+
+
 # -- playing, stopping, resuming
 
 

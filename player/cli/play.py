@@ -154,5 +154,5 @@ def demo() -> None:
             click.echo(f"{target.resolve()} is already here: play it with any audio player.")
             return
         click.echo(f"Exporting {path.stem} to {target} instead, so you have something to hear.")
-        context.invoke(export_command, session=path, output=target)
+        context.invoke(export_command, session=path, output=str(target))
         click.echo(f"Listen to it: {target.resolve()}")

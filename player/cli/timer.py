@@ -56,8 +56,8 @@ if TYPE_CHECKING:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(path_type=Path),
-    help="Export the timer to this file (chapters at each bell) instead of playing it.",
+    type=click.Path(),  # as written: a trailing slash says it is a folder
+    help="Export the timer to this file or folder (chapters at each bell) instead of playing it.",
 )
 @click.option("--force", is_flag=True, help="With -o: replace a file that exists.")
 @click.option("--no-log", is_flag=True, help="Do not record this sitting in the practice log.")
@@ -69,7 +69,7 @@ def timer(
     warmup: float,
     ambient: str,
     ambient_volume: float,
-    output: Path | None,
+    output: str | None,
     force: bool,
     no_log: bool,
 ) -> None:
@@ -111,7 +111,11 @@ def timer(
         raise click.UsageError("give a LENGTH to export a timer: an open sitting never ends")
     timeline = compile_timeline(prepare_session(timer_session(plan, Path.cwd())))
     if output is not None:
-        _export(timeline, output, force)
+        from player.cli.export import export_target
+        from player.session.units import format_duration
+
+        assert length is not None
+        _export(timeline, export_target(f"timer-{format_duration(length)}", output, None), force)
         return
     again = _command_line(length, interval, schedule, warmup, bell, chosen_ambient, ambient_volume)
     _sit(timeline, plan.open_ended, no_log, again)
