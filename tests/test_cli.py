@@ -122,6 +122,36 @@ def test_check_reports_every_error_and_exits_2(tmp_path) -> None:
     assert "1 of 2 sessions with errors." in out
 
 
+ROUNDS = """\
+title: Rounds
+cover: art/cover.png
+ambient:
+  - sound: sounds/stream.ogg
+steps:
+  - bell: gong
+  - narration: voice/01-arrive.ogg
+    text: Arrive.
+  - silence: 5s
+  - narration: voice/02-breathe.ogg
+  - bell: sounds/temple.wav
+  - narration: voice/03-junk.wav
+"""
+
+
+def test_check_reports_every_problem_of_a_file_in_one_run(tmp_path) -> None:
+    path = tmp_path / "rounds.yaml"
+    path.write_text(ROUNDS)
+    (tmp_path / "voice").mkdir()
+    (tmp_path / "voice" / "03-junk.wav").write_text("not a sound")
+    code, out = run("check", str(path))
+    assert code == 2
+    assert [line.split(": ", 1)[0] for line in out.splitlines()] == [
+        f"{path}:2:8", f"{path}:4:12", f"{path}:6:11", f"{path}:7:16", f"{path}:10:16",
+        f"{path}:11:11", f"{path}:12:16", "1 of 1 session with errors.",
+    ]  # fmt: skip
+    assert "unknown bell 'gong'" in out and "'voice/03-junk.wav' is unusable" in out
+
+
 def test_an_unknown_session_is_one_line_and_exit_2() -> None:
     code, out = run("show", "nonesuch")
     assert code == 2

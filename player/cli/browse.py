@@ -106,8 +106,7 @@ def check(sessions: tuple[Path, ...]) -> None:
       meditate check grounding ./draft.yaml
     """
     from player.cli.report import display_path, draft_warning
-    from player.prepare.session import load_prepared
-    from player.prepare.verify import sound_problems
+    from player.prepare.checking import every_problem
     from player.session.library import discover
     from player.session.problems import SessionError
     from player.session.timeline import compile_timeline
@@ -117,19 +116,15 @@ def check(sessions: tuple[Path, ...]) -> None:
     failed = 0
     for path in paths:
         try:
-            timeline = compile_timeline(load_prepared(path))
-        except SessionError as error:
-            failed += 1
-            for problem in error.problems:
-                click.echo(str(problem), err=True)
-            continue
-        found = sound_problems(timeline.session)
-        errors = [problem for problem in found if not problem.warning]
+            session, found = every_problem(path)
+        except SessionError as error:  # not YAML: nothing else can be found
+            session, found = None, list(error.problems)
         for problem in found:
             click.echo(str(problem), err=True)
-        if errors:
+        if session is None or any(not problem.warning for problem in found):
             failed += 1
             continue
+        timeline = compile_timeline(session)
         where = display_path(path)
         click.echo(f"ok  {path.stem}  ({format_clock(timeline.seconds)}, {where})")
         warning = draft_warning(timeline.session)

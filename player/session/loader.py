@@ -63,13 +63,20 @@ STEP_SYNONYMS = {
 
 def load_session(path: Path) -> Session:
     """Read, parse and validate a session file. Raises SessionError listing every problem."""
+    session, problems = read_session(path)
+    if problems:
+        raise SessionError(problems)
+    assert session is not None
+    return session
+
+
+def read_session(path: Path) -> tuple[Session | None, list[Problem]]:
+    """The session as far as the file makes one (a step with a mistake left out), and every
+    problem in it, in line order. Raises SessionError when the file cannot be read as YAML."""
     root = compose(path)
     reader = _SessionReader(path)
     session = reader.session(root)
-    if reader.problems:
-        raise SessionError(sorted_problems(reader.problems))
-    assert session is not None
-    return session
+    return session, sorted_problems(reader.problems)
 
 
 class _SessionReader(BellReader):
