@@ -58,8 +58,64 @@ def problem(session: Path) -> str:
             "4:5: YAML syntax error: this key is indented 4 spaces, but the keys of the list "
             "item on line 3 are indented 5 ('bell'): line them up",
         ),
+        (
+            'title: T\nsteps:\n  - text: "Breathe in"  and out.\n',
+            "3:25: YAML syntax error: words after the closing quote: quotes must hold the whole "
+            "value; to keep the quotes in the words, put all of it in quotes of the other kind: "
+            "text: '\"Breathe in\"  and out.'",
+        ),
+        (
+            "title: T\nsteps:\n- text: Breathe in.\n  - silence: 5s\n",
+            "4:3: YAML syntax error: this step ('- silence') is indented 2 spaces, as the keys of "
+            "the step on line 3 ('- text') are, so YAML reads it as part of that step: start its "
+            "dash where that step's dash is (indented 0 spaces)",
+        ),
+        (
+            "title: T\nsteps:\n  - text: - a dash starts this\n",
+            "3:11: YAML syntax error: a value cannot start with a dash and a space, which start a "
+            'list; put the value in quotes: text: "- a dash starts this"',
+        ),
+        (
+            "title: T\n  steps:\n  - silence: 5s\n",
+            "2:8: YAML syntax error: this line is indented 2 spaces, more than 'title' on line 1, "
+            "so YAML reads it as more of the value of 'title': line 'steps' up with 'title' "
+            "(indented 0 spaces)",
+        ),
+        (
+            "title: T\nsteps:\n  - text: Breathe in.\n      - silence: 5s\n",
+            "4:16: YAML syntax error: this line is indented 6 spaces, more than '- text' on line "
+            "3, so YAML reads it as more of the value of 'text': line '- silence' up with "
+            "'- text' (indented 2 spaces)",
+        ),
+        (
+            "title: T\nsteps:\n  - text: Breathe in\n      and out: slowly\n",
+            "4:14: YAML syntax error: this line continues the value of 'text' (line 3), and a "
+            'colon and a space inside a value start a new key; put the value in quotes: text: "'
+            'Breathe in and out: slowly"',
+        ),
+        (
+            "title: T\nvoice: festival\nsteps:\n  - silence: 5s\n",
+            "2:8: voice takes settings, not one word: write voice: {engine: festival}",
+        ),
+        (
+            "title: T\nvoice: festival:slt\nsteps:\n  - silence: 5s\n",
+            "2:8: voice takes settings, not one word: write voice: {engine: festival, name: slt}",
+        ),
     ],
-    ids=["colon", "tab", "list", "key"],
+    ids=[
+        "colon",
+        "tab",
+        "list",
+        "key",
+        "after-quote",
+        "step-among-keys",
+        "dash-value",
+        "indented-key",
+        "more-of-a-value",
+        "colon-on-next-line",
+        "voice-engine",
+        "voice-name",
+    ],
 )
 def test_yaml_syntax_errors_say_what_to_change(tmp_path, text: str, advice: str) -> None:
     session = tmp_path / "typo.yaml"
