@@ -54,6 +54,41 @@ def test_list_fits_the_terminal_and_says_what_it_left_out(monkeypatch, columns: 
     assert note.endswith("left out to fit: meditate list --wide)") and "tags" in note
 
 
+def test_list_says_plainly_which_of_two_same_named_sessions_plays() -> None:
+    user_session("three-breaths", "title: Mine\nsteps:\n  - silence: 5s\n")
+    code, out = run("list", "--wide")
+    assert code == 0
+    row = next(r for r in out.splitlines() if r.startswith("three-breaths"))
+    assert row.endswith("yours, hides bundled")
+    assert out.splitlines()[-1] == (
+        "three-breaths: yours is played, not the bundled one of the same name "
+        "(rename one to have both)"
+    )
+
+
+def test_a_mistyped_command_gets_a_did_you_mean() -> None:
+    result = CliRunner().invoke(main, ["plya"], prog_name="meditate")
+    assert result.exit_code == 2
+    assert result.output == (
+        "meditate: no command 'plya'; did you mean 'play'? (see 'meditate --help')\n"
+    )
+
+
+@pytest.mark.parametrize("columns", [40, 50, 60, 72, 80])
+def test_shows_chapter_list_breaks_between_chapters_never_inside_one(monkeypatch, columns) -> None:
+    monkeypatch.setenv("COLUMNS", str(columns))
+    code, out = run("show", "three-breaths")
+    assert code == 0
+    lines = out.splitlines()
+    for chapter in (
+        "1 Opening 0:00",
+        "2 Arriving 0:05",
+        "3 Three breaths 0:17",
+        "4 Returning 0:55",
+    ):
+        assert any(chapter in line for line in lines), chapter
+
+
 def test_list_json_has_the_documented_fields() -> None:
     code, out = run("list", "--json")
     assert code == 0

@@ -318,6 +318,17 @@ def test_history_counts_one_sitting_as_one(monkeypatch) -> None:
 # -- new
 
 
+def test_the_templates_bells_ring_at_its_written_length(tmp_path) -> None:
+    from player.session.loader import load_session
+    from player.session.model import Silence, flatten
+    from player.session.starter import starter_text
+
+    path = tmp_path / "calm.yaml"
+    path.write_text(starter_text("calm"))
+    (rest,) = [s for s in flatten(load_session(path).steps) if isinstance(s, Silence) and s.bells]
+    assert rest.bells is not None and rest.bells.offsets(rest.seconds, rest.seconds)
+
+
 def test_new_writes_to_a_path_when_given_one(tmp_path, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)
     assert run("new", "here.yaml")[0] == 0

@@ -213,6 +213,18 @@ def test_the_calendar_shades_each_day_by_minutes_and_reads_without_colour(monkey
     assert "Mon" in shown and "minutes a day" in shown
 
 
+@pytest.mark.parametrize(
+    ("today", "last"),
+    [("2026-12-03", "Dec"), ("2026-12-07", "Dec"), ("2026-11-30", "Nov"), ("2026-11-26", "Nov")],
+)
+def test_the_calendar_names_this_month_before_its_first_monday(today: str, last: str) -> None:
+    from player.practice.calendar import calendar_lines
+
+    lines = calendar_lines([], datetime.date.fromisoformat(today), weeks=12)
+    assert lines[0].split()[-1] == last
+    assert lines[0].split() == sorted(set(lines[0].split()), key=lines[0].split().index)  # once
+
+
 def test_an_open_sitting_is_logged_as_completed_from_its_first_minute_on(tmp_path) -> None:
     from player.live.listen import Listening
     from player.live.session import LiveSession, Outcome

@@ -30,7 +30,7 @@ def list_command(as_json: bool, wide: bool) -> None:
       meditate list
       meditate list --json
     """
-    from player.cli.listing import list_table, summarise
+    from player.cli.listing import hiding_notes, list_table, summarise
     from player.session.library import discover, search_folders
 
     summaries = summarise(discover())
@@ -45,6 +45,8 @@ def list_command(as_json: bool, wide: bool) -> None:
     click.echo(table)
     if left_out:
         click.echo(f"({', '.join(left_out).lower()} left out to fit: meditate list --wide)")
+    for note in hiding_notes(summaries):
+        click.echo(note)
     broken = [s.entry.name for s in summaries if not s.facts.valid]
     if broken:
         click.echo(f"\n{len(broken)} with errors; see: meditate check {' '.join(broken)}")
@@ -83,7 +85,8 @@ def show(session: Path, as_json: bool, plot: Path | None, length: float | None) 
     if plot is not None:
         from player.output.plot import draw
 
-        draw(timeline, plot)
+        written = draw(timeline, plot)
+        click.echo(f"Wrote {written} (the plot of {session.stem})", err=True)
     if as_json:
         click.echo(json.dumps(timeline_json(session.stem, timeline), indent=2))
     else:
