@@ -54,6 +54,41 @@ def test_list_fits_the_terminal_and_says_what_it_left_out(monkeypatch, columns: 
     assert note.endswith("left out to fit: meditate list --wide)") and "tags" in note
 
 
+def test_list_says_plainly_which_of_two_same_named_sessions_plays() -> None:
+    user_session("three-breaths", "title: Mine\nsteps:\n  - silence: 5s\n")
+    code, out = run("list", "--wide")
+    assert code == 0
+    row = next(r for r in out.splitlines() if r.startswith("three-breaths"))
+    assert row.endswith("yours, hides bundled")
+    assert out.splitlines()[-1] == (
+        "three-breaths: yours is played, not the bundled one of the same name "
+        "(rename one to have both)"
+    )
+
+
+def test_a_mistyped_command_gets_a_did_you_mean() -> None:
+    result = CliRunner().invoke(main, ["plya"], prog_name="meditate")
+    assert result.exit_code == 2
+    assert result.output == (
+        "meditate: no command 'plya'; did you mean 'play'? (see 'meditate --help')\n"
+    )
+
+
+@pytest.mark.parametrize("columns", [40, 50, 60, 72, 80])
+def test_shows_chapter_list_breaks_between_chapters_never_inside_one(monkeypatch, columns) -> None:
+    monkeypatch.setenv("COLUMNS", str(columns))
+    code, out = run("show", "three-breaths")
+    assert code == 0
+    lines = out.splitlines()
+    for chapter in (
+        "1 Opening 0:00",
+        "2 Arriving 0:05",
+        "3 Three breaths 0:17",
+        "4 Returning 0:55",
+    ):
+        assert any(chapter in line for line in lines), chapter
+
+
 def test_list_json_has_the_documented_fields() -> None:
     code, out = run("list", "--json")
     assert code == 0
@@ -120,6 +155,36 @@ def test_check_reports_every_error_and_exits_2(tmp_path) -> None:
     assert f"{path}:4:11: unknown bell 'gnog'" in out
     assert "ok  three-breaths" in out
     assert "1 of 2 sessions with errors." in out
+
+
+ROUNDS = """\
+title: Rounds
+cover: art/cover.png
+ambient:
+  - sound: sounds/stream.ogg
+steps:
+  - bell: gong
+  - narration: voice/01-arrive.ogg
+    text: Arrive.
+  - silence: 5s
+  - narration: voice/02-breathe.ogg
+  - bell: sounds/temple.wav
+  - narration: voice/03-junk.wav
+"""
+
+
+def test_check_reports_every_problem_of_a_file_in_one_run(tmp_path) -> None:
+    path = tmp_path / "rounds.yaml"
+    path.write_text(ROUNDS)
+    (tmp_path / "voice").mkdir()
+    (tmp_path / "voice" / "03-junk.wav").write_text("not a sound")
+    code, out = run("check", str(path))
+    assert code == 2
+    assert [line.split(": ", 1)[0] for line in out.splitlines()] == [
+        f"{path}:2:8", f"{path}:4:12", f"{path}:6:11", f"{path}:7:16", f"{path}:10:16",
+        f"{path}:11:11", f"{path}:12:16", "1 of 1 session with errors.",
+    ]  # fmt: skip
+    assert "unknown bell 'gong'" in out and "'voice/03-junk.wav' is unusable" in out
 
 
 def test_an_unknown_session_is_one_line_and_exit_2() -> None:

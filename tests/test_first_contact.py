@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import os
 import signal
 import subprocess
@@ -57,8 +58,64 @@ def problem(session: Path) -> str:
             "4:5: YAML syntax error: this key is indented 4 spaces, but the keys of the list "
             "item on line 3 are indented 5 ('bell'): line them up",
         ),
+        (
+            'title: T\nsteps:\n  - text: "Breathe in"  and out.\n',
+            "3:25: YAML syntax error: words after the closing quote: quotes must hold the whole "
+            "value; to keep the quotes in the words, put all of it in quotes of the other kind: "
+            "text: '\"Breathe in\"  and out.'",
+        ),
+        (
+            "title: T\nsteps:\n- text: Breathe in.\n  - silence: 5s\n",
+            "4:3: YAML syntax error: this step ('- silence') is indented 2 spaces, as the keys of "
+            "the step on line 3 ('- text') are, so YAML reads it as part of that step: start its "
+            "dash where that step's dash is (indented 0 spaces)",
+        ),
+        (
+            "title: T\nsteps:\n  - text: - a dash starts this\n",
+            "3:11: YAML syntax error: a value cannot start with a dash and a space, which start a "
+            'list; put the value in quotes: text: "- a dash starts this"',
+        ),
+        (
+            "title: T\n  steps:\n  - silence: 5s\n",
+            "2:8: YAML syntax error: this line is indented 2 spaces, more than 'title' on line 1, "
+            "so YAML reads it as more of the value of 'title': line 'steps' up with 'title' "
+            "(indented 0 spaces)",
+        ),
+        (
+            "title: T\nsteps:\n  - text: Breathe in.\n      - silence: 5s\n",
+            "4:16: YAML syntax error: this line is indented 6 spaces, more than '- text' on line "
+            "3, so YAML reads it as more of the value of 'text': line '- silence' up with "
+            "'- text' (indented 2 spaces)",
+        ),
+        (
+            "title: T\nsteps:\n  - text: Breathe in\n      and out: slowly\n",
+            "4:14: YAML syntax error: this line continues the value of 'text' (line 3), and a "
+            'colon and a space inside a value start a new key; put the value in quotes: text: "'
+            'Breathe in and out: slowly"',
+        ),
+        (
+            "title: T\nvoice: festival\nsteps:\n  - silence: 5s\n",
+            "2:8: voice takes settings, not one word: write voice: {engine: festival}",
+        ),
+        (
+            "title: T\nvoice: festival:slt\nsteps:\n  - silence: 5s\n",
+            "2:8: voice takes settings, not one word: write voice: {engine: festival, name: slt}",
+        ),
     ],
-    ids=["colon", "tab", "list", "key"],
+    ids=[
+        "colon",
+        "tab",
+        "list",
+        "key",
+        "after-quote",
+        "step-among-keys",
+        "dash-value",
+        "indented-key",
+        "more-of-a-value",
+        "colon-on-next-line",
+        "voice-engine",
+        "voice-name",
+    ],
 )
 def test_yaml_syntax_errors_say_what_to_change(tmp_path, text: str, advice: str) -> None:
     session = tmp_path / "typo.yaml"
@@ -122,6 +179,20 @@ def test_export_format_and_folder_are_honoured_for_one_session(tmp_path) -> None
     )
 
 
+def test_a_trailing_slash_names_a_folder_which_must_exist(tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    session = tmp_path / "short.yaml"
+    session.write_text("title: Short\nsteps:\n  - silence: 1s\n")
+    for command in (["export", str(session)], ["timer", "3s"]):
+        code, out = run(*command, "-o", "out/")
+        assert code == 2
+        assert out == "meditate: folder out does not exist: create it with  mkdir -p out\n"
+    assert list(tmp_path.iterdir()) == [session]  # nothing written here, as out.mp3 was
+    (tmp_path / "out").mkdir()
+    code, out = run("export", str(session), "-o", "out/", "--format", "wav", "-q")
+    assert code == 0 and [p.name for p in (tmp_path / "out").iterdir()] == ["short.wav"]
+
+
 # -- playing, stopping, resuming
 
 
@@ -142,7 +213,31 @@ def test_stopping_says_how_to_go_on_by_the_path_played_quoted_and_from_the_clip_
     player.send_signal(signal.SIGTERM)
     out, _ = player.communicate(timeout=120)
     assert player.returncode == 130
-    assert f"To go on: meditate play '{session}' --from 0:00" in out
+    assert f"To go on from the start of those words: meditate play '{session}' --from 0:00" in out
+
+
+def test_the_time_stopped_at_is_the_time_shown_and_going_back_to_the_words_is_said(
+    tmp_path, make_wav
+) -> None:
+    from player.cli.play import stopped_line
+    from player.live.listen import Listening
+    from player.live.session import Outcome
+
+    make_wav(tmp_path / "clip.wav", 4.0, rate=8000)
+    session = tmp_path / "s.yaml"
+    session.write_text("title: T\nsteps:\n  - silence: 20s\n  - narration: clip.wav\n")
+    timeline = compile_timeline(load_prepared(session))
+
+    def stopped_at(seconds: float) -> str:
+        listening = Listening(False, False, True, False, round(seconds * 44100), seconds)
+        began = datetime.datetime(2026, 11, 25, 7, 0).astimezone()
+        return stopped_line(timeline, Outcome(listening, began, ""), "s.yaml", "")
+
+    # 19.6 s shows as 0:19 on the display's clock: said so, and gone on from
+    assert stopped_at(19.6) == "Stopped at 0:19. To go on: meditate play s.yaml --from 0:19"
+    assert stopped_at(22.5) == (
+        "Stopped at 0:22. To go on from the start of those words: meditate play s.yaml --from 0:20"
+    )
 
 
 def test_going_on_starts_at_the_narration_playing(tmp_path, make_wav) -> None:
@@ -221,6 +316,17 @@ def test_history_counts_one_sitting_as_one(monkeypatch) -> None:
 
 
 # -- new
+
+
+def test_the_templates_bells_ring_at_its_written_length(tmp_path) -> None:
+    from player.session.loader import load_session
+    from player.session.model import Silence, flatten
+    from player.session.starter import starter_text
+
+    path = tmp_path / "calm.yaml"
+    path.write_text(starter_text("calm"))
+    (rest,) = [s for s in flatten(load_session(path).steps) if isinstance(s, Silence) and s.bells]
+    assert rest.bells is not None and rest.bells.offsets(rest.seconds, rest.seconds)
 
 
 def test_new_writes_to_a_path_when_given_one(tmp_path, monkeypatch) -> None:

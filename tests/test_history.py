@@ -211,3 +211,35 @@ def test_the_calendar_shades_each_day_by_minutes_and_reads_without_colour(monkey
     assert lines[-1].strip().startswith(". none  - under 10  + 10-19  * 20-39  # 40+")
     shown = CliRunner().invoke(main, ["history", "--calendar", "--weeks", "4"]).output
     assert "Mon" in shown and "minutes a day" in shown
+
+
+@pytest.mark.parametrize(
+    ("today", "last"),
+    [("2026-12-03", "Dec"), ("2026-12-07", "Dec"), ("2026-11-30", "Nov"), ("2026-11-26", "Nov")],
+)
+def test_the_calendar_names_this_month_before_its_first_monday(today: str, last: str) -> None:
+    from player.practice.calendar import calendar_lines
+
+    lines = calendar_lines([], datetime.date.fromisoformat(today), weeks=12)
+    assert lines[0].split()[-1] == last
+    assert lines[0].split() == sorted(set(lines[0].split()), key=lines[0].split().index)  # once
+
+
+def test_an_open_sitting_is_logged_as_completed_from_its_first_minute_on(tmp_path) -> None:
+    from player.live.listen import Listening
+    from player.live.session import LiveSession, Outcome
+    from player.prepare.session import prepare_session
+    from player.session.timeline import compile_timeline
+    from player.session.timer import plan_timer, timer_session
+
+    timeline = compile_timeline(prepare_session(timer_session(plan_timer(None), tmp_path)))
+    live = LiveSession(timeline, open_ended=True)
+
+    def ended_with_q_after(seconds: float) -> Outcome:
+        listening = Listening(False, False, True, False, round(seconds * 44100), seconds)
+        return Outcome(listening, at("2026-11-26T06:30"), "Bell 1")
+
+    assert not live.log(ended_with_q_after(59.0), history_path())
+    assert live.log(ended_with_q_after(61.0), history_path())
+    (sitting,) = read(history_path())
+    assert sitting.completed and sitting.seconds == 61.0 and sitting.length is None

@@ -5,17 +5,13 @@ Sound goes to MEDITATE_DEVICE=silent, a device that keeps real time without a so
 
 from __future__ import annotations
 
-import contextlib
 import os
-import pty
 import re
-import select
 import sys
-import termios
-import time
 from pathlib import Path
 
 import pytest
+from pseudo_terminal import ANSI, Terminal
 
 # First and Second outlast any test, so only a key can move on from them.
 SESSION = """
@@ -28,75 +24,12 @@ steps:
   - chapter: Third
   - silence: 6s
 """
-ANSI = re.compile(rb"\x1b\[[0-9;?]*[A-Za-z]")
-
-
-class Terminal:
-    """A child process on a pseudo-terminal: type keys, read what it shows."""
-
-    def __init__(self, args: list[str], env: dict[str, str]) -> None:
-        pid, fd = pty.fork()
-        if pid == 0:  # the child
-            os.execvpe(args[0], args, env)
-        self.pid, self.fd = pid, fd
-        self.raw = b""
-        self.since = 0  # read_until looks at what was shown from here on: after the last key
-        self.initial = termios.tcgetattr(fd)
-
-    def read_until(self, text: str | re.Pattern[str], timeout: float = 60.0) -> str:
-        """What was shown since the last key, once it holds `text` (or matches it)."""
-        deadline = time.monotonic() + timeout
-        screen = ""
-        while time.monotonic() < deadline:
-            screen = ANSI.sub(b"", self.raw[self.since :]).decode("utf-8", "replace")
-            if text in screen if isinstance(text, str) else text.search(screen):
-                return screen
-            ready, _, _ = select.select([self.fd], [], [], 0.05)
-            if ready:
-                try:
-                    self.raw += os.read(self.fd, 65536)
-                except OSError:
-                    break
-        raise AssertionError(f"{text!r} never appeared; screen was:\n{screen[-2000:]}")
-
-    def type(self, keys: str | bytes) -> None:
-        while select.select([self.fd], [], [], 0)[0]:  # what was shown before the key
-            try:
-                self.raw += os.read(self.fd, 65536)
-            except OSError:
-                break
-        self.since = len(self.raw)
-        os.write(self.fd, keys.encode() if isinstance(keys, str) else keys)
-
-    def finish(self, timeout: float = 120.0) -> int:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            pid, status = os.waitpid(self.pid, os.WNOHANG)
-            if pid:
-                if select.select([self.fd], [], [], 0.1)[0]:
-                    with contextlib.suppress(OSError):
-                        self.raw += os.read(self.fd, 65536)
-                return os.waitstatus_to_exitcode(status)
-            try:
-                if select.select([self.fd], [], [], 0.05)[0]:
-                    self.raw += os.read(self.fd, 65536)
-            except OSError:
-                pass
-        os.kill(self.pid, 9)
-        raise AssertionError("the player did not exit")
-
-    def restored(self) -> bool:
-        lflag = termios.tcgetattr(self.fd)[3]
-        was = self.initial[3]
-        keys = termios.ICANON | termios.ECHO
-        cursor_shown = self.raw.rfind(b"\x1b[?25h") > self.raw.rfind(b"\x1b[?25l")
-        return (lflag & keys) == (was & keys) and cursor_shown
 
 
 @pytest.fixture
 def terminal(write_session, tmp_path: Path):
     session = write_session(SESSION)
-    env = {**os.environ, "MEDITATE_DEVICE": "silent", "COLUMNS": "80", "LINES": "24"}
+    env = {**os.environ, "MEDITATE_DEVICE": "silent"}
     args = [sys.executable, "-c", "import sys; from player.cli import main; sys.exit(main())"]
     return lambda *extra: Terminal([*args, "play", str(session), *extra], env)
 
@@ -119,6 +52,7 @@ def test_the_display_shows_title_chapter_and_time_and_keys_work(terminal) -> Non
     assert term.finish() == 0
     screen = ANSI.sub(b"", term.raw).decode()
     assert "Stopped in 'Second' at 10:0" in screen
+    assert "(not logged: under a minute)" in screen  # the README's rule, said when it applies
     # played by its path, so the path is what plays it again
     assert re.search(r"To go on: meditate play /\S+/session\.yaml --from 10:0\d", screen)
     assert term.restored()
@@ -131,7 +65,9 @@ def test_ctrl_c_stops_restores_the_terminal_and_says_how_to_resume(terminal) -> 
     assert term.finish() == 130
     screen = ANSI.sub(b"", term.raw).decode()
     assert re.search(
-        r"Stopped in 'Second' at 10:\d\d\. To go on: meditate play /\S+ --from 10:", screen
+        r"Stopped in 'Second' at 10:\d\d \(not logged: under a minute\)\. "
+        r"To go on: meditate play /\S+ --from 10:",
+        screen,
     )
     assert term.restored()
 
@@ -152,3 +88,42 @@ def test_a_killed_player_still_restores_the_terminal(terminal) -> None:
     assert term.finish() == 130
     assert "Stopped in 'First'" in ANSI.sub(b"", term.raw).decode()
     assert term.restored()
+
+
+def test_q_shows_that_the_sound_is_fading_out(terminal) -> None:
+    term = terminal()
+    term.read_until("Chapter 1/3: First")
+    term.type("q")
+    screen = term.read_until("fading out")
+    assert "q again stops at once" in screen
+    assert term.finish() == 0
+    assert term.restored()
+
+
+WORDS = (
+    "Let your attention rest on your belly. There is nothing to do here but breathe, and "
+    "notice the rise and the fall of it, and let your hips soften into the ground."
+)
+
+
+@pytest.mark.parametrize("columns", [60, 80, 100])
+def test_the_words_wrap_to_the_terminal_so_the_whole_line_can_be_read(
+    write_session, make_wav, tmp_path, columns: int
+) -> None:
+    make_wav(tmp_path / "belly.wav", 30.0, rate=8000)
+    session = write_session(
+        f"title: Wrapping\nsteps:\n  - chapter: Body\n  - narration: belly.wav\n    text: {WORDS}\n"
+    )
+    args = [sys.executable, "-c", "import sys; from player.cli import main; sys.exit(main())"]
+    env = {**os.environ, "MEDITATE_DEVICE": "silent"}
+    term = Terminal([*args, "play", str(session), "--no-log"], env, columns=columns)
+    screen = term.read_until(re.compile(r"ground\.”\r?\n.*-0:\d\d"))
+    term.type(b"\x03")
+    assert term.finish() == 130
+    lines = screen.replace("\r", "").split("\n")
+    clock = re.compile(r"^\d+:\d\d [━─]", re.M)
+    pictures = screen.replace("\r", "").split("Chapter 1/1: Body\n")[1:]
+    picture = next(p for p in reversed(pictures) if clock.search(p)).split("\n")
+    caption = picture[: next(i for i, line in enumerate(picture) if clock.match(line))]
+    assert " ".join(caption) == f"“{WORDS}”"
+    assert len(caption) > 1 and max(len(line) for line in lines) <= columns

@@ -21,6 +21,7 @@ def test_show_plot_draws_a_png_of_the_expected_size(tmp_path) -> None:
     target = tmp_path / "three-breaths.png"
     result = CliRunner().invoke(main, ["show", "three-breaths", "--plot", str(target)])
     assert result.exit_code == 0, result.output
+    assert result.stderr == f"Wrote {target} (the plot of three-breaths)\n"  # not only drawn
     assert png_size(target) == (1200, 450)
     assert target.stat().st_size > 20_000  # a real picture, not an empty canvas
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import json
 import os
-import pty
+import re
 import subprocess
 import sys
-import time
 import wave
 from pathlib import Path
 
@@ -15,9 +14,12 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 from measure import ffprobe
+from pseudo_terminal import Terminal
 
 from player.cli import main
 from player.common.audio_format import SAMPLE_RATE
+from player.common.paths import history_path
+from player.practice.history import read
 from player.prepare.session import load_prepared
 from player.session.timeline import compile_timeline
 from player.sound.render import Renderer, RenderOptions
@@ -50,6 +52,7 @@ def test_a_timer_rings_each_bell_on_its_time_and_ends_with_three_strikes(tmp_pat
     target = tmp_path / "sit.wav"
     code, out = run("timer", "2m", "--interval", "30s", "--warmup", "5s", "-o", str(target))
     assert code == 0, out
+    assert "(0:05 warmup + 2:00 + 0:20 ring-out, 6 chapters" in out  # what the file holds
     found = onsets(wav(target))
     expected = [5.0, 35.0, 65.0, 95.0, 125.0]
     assert len(found) == len(expected)
@@ -99,6 +102,8 @@ def test_the_timer_played_equals_the_timer_exported(tmp_path) -> None:
         (["10m", "--bells", "0,5m,3m"], "--bells: the times must rise"),
         (["10m", "--bells", "0,10m"], "--bells: 10:00 is not before the end of the sitting"),
         (["10m", "--bell", "missing.wav"], "--bell missing.wav: no such built-in sound"),
+        (["10m", "--bell", "gong"], "(built-in: singing-bowl, bell, chime; or give a sound file"),
+        (["10m", "--bell", "singing bowl"], "did you mean 'singing-bowl'?"),
         (["10m", "--ambient", "missing.ogg"], "--ambient missing.ogg: no such built-in sound"),
         (["25h"], "a session may last at most 24 hours"),
         (["0"], "must be longer than zero"),
@@ -119,31 +124,50 @@ def test_a_bell_file_that_is_not_sound_is_named(tmp_path) -> None:
     assert code == 2 and f"--bell {junk}: not a readable audio file" in out
 
 
-def test_an_open_sitting_runs_until_q_and_logs_what_was_sat(tmp_path) -> None:
+def test_an_open_sitting_stopped_in_its_first_minute_says_it_is_not_logged() -> None:
     env = {**os.environ, "MEDITATE_DEVICE": "silent", "MEDITATE_NOW": "2026-11-26T06:30"}
-    pid, fd = pty.fork()
-    if pid == 0:
-        os.execvpe(PLAY[0], [*PLAY, "timer", "--interval", "5m", "--ambient", "ocean"], env)
-    shown = b""
-    while b"until you press q" not in shown:
-        shown += os.read(fd, 4096)
-    time.sleep(2.0)  # sit a moment: the log records what was heard
-    os.write(fd, b"q")
-    while True:
-        try:
-            chunk = os.read(fd, 4096)
-        except OSError:
-            break
-        if not chunk:
-            break
-        shown += chunk
-    _, status = os.waitpid(pid, 0)
-    assert os.waitstatus_to_exitcode(status) == 0
-    assert b"Sat for 0:0" in shown
-    data = json.loads(run("history", "--json")[1])
-    (sitting,) = data["all"]
-    assert sitting["session"] == "timer" and sitting["completed"] is True
-    assert sitting["session_minutes"] is None and 0 < sitting["minutes"] < 1
+    term = Terminal([*PLAY, "timer", "--interval", "5m", "--ambient", "ocean"], env)
+    term.read_until("0:01 sat, until you press q")
+    term.type("q")
+    assert term.finish() == 0
+    assert re.search(r"Sat for 0:0\d \(not logged: under a minute\)\.", term.shown())
+    assert json.loads(run("history", "--json")[1])["all"] == []
+
+
+def test_a_timer_counts_down_to_its_end_bell_and_shows_the_ring_out_as_such() -> None:
+    env = {**os.environ, "MEDITATE_DEVICE": "silent", "MEDITATE_NOW": "2026-11-26T06:30"}
+    term = Terminal([*PLAY, "timer", "3s"], env)
+    first = re.search(r"(\d+:\d\d) [━─]+ (\S+)", term.read_until(re.compile(r"[━─] \S")))
+    assert first is not None and first.groups() == ("0:00", "-0:03")  # not -0:23: the ring-out
+    term.read_until(re.compile(r"0:03 ━+ \+ ring-out"))
+    term.type("q")  # during the ring-out: the sitting was sat in full
+    assert term.finish() == 0
+    assert "Sat for 0:03." in term.shown()
+    (sitting,) = read(history_path())
+    assert sitting.completed and sitting.title == "Timer 0:03"
+    assert sitting.length == 3.0 and 2.7 <= sitting.seconds <= 3.0  # the ring-out not counted
+
+
+def test_in_a_timer_a_bare_number_is_minutes(tmp_path) -> None:
+    target = tmp_path / "sit.wav"
+    code, out = run("timer", "0.2", "--interval", "0.1", "--warmup", "0.05", "-o", str(target))
+    assert code == 0, out
+    starts = [(c["tags"]["title"], float(c["start_time"])) for c in ffprobe(target)["chapters"]]
+    assert starts == [("Opening", 0.0), ("Bell 1", 3.0), ("Bell 2", 9.0), ("End", 15.0)]
+    assert "A bare number is minutes" in run("timer", "--help")[1]
+
+
+def test_without_a_device_the_hint_gives_this_timer_again_with_its_own_values(tmp_path) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / ".asoundrc").write_text("pcm.!default { type hw; card 9 }\n")
+    done = subprocess.run(
+        [*PLAY, "timer", "5", "--interval", "90s", "--bell", "chime"],
+        env={**os.environ, "HOME": str(home)}, capture_output=True, text=True,
+        stdin=subprocess.DEVNULL, timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert "export it: meditate timer 5m --interval 1m30s --bell chime -o sit.mp3" in done.stderr
 
 
 SILENCES = """

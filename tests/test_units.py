@@ -1,6 +1,12 @@
 import pytest
 
-from player.session.units import format_clock, format_duration, parse_decibels, parse_duration
+from player.session.units import (
+    format_clock,
+    format_duration,
+    parse_decibels,
+    parse_duration,
+    parse_minutes,
+)
 
 
 @pytest.mark.parametrize(
@@ -61,3 +67,17 @@ def test_durations_format_in_session_notation() -> None:
     assert format_duration(0.5) == "500ms"
     assert format_duration(3600) == "1h"
     assert parse_duration(format_duration(5432.5)) == pytest.approx(5432.5)
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [("10", 600.0), ("0.5", 30.0), ("10s", 10.0), ("2m", 120.0), ("1:30", 90.0), ("1h", 3600.0)],
+)
+def test_a_timer_reads_a_bare_number_as_minutes_and_the_rest_as_sessions_do(text, seconds) -> None:
+    assert parse_minutes(text) == seconds
+    assert parse_duration("10") == 10.0  # in a session file, a bare number stays seconds
+
+
+def test_a_timer_refuses_what_sessions_refuse() -> None:
+    with pytest.raises(ValueError, match="cannot be negative"):
+        parse_minutes("-5")

@@ -114,3 +114,5 @@ def test_say_plays_the_sample_on_the_sound_card(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     played = np.frombuffer(capture.read_bytes(), dtype="<i2").reshape(-1, 2)
     assert len(played) > 44100 and np.abs(played).max() > 3000
+    seconds = len(played) / 44100
+    assert done.stdout == f"Playing the sample ({seconds:.1f} s, espeak-ng's default voice)\n"

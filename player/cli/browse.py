@@ -30,7 +30,7 @@ def list_command(as_json: bool, wide: bool) -> None:
       meditate list
       meditate list --json
     """
-    from player.cli.listing import list_table, summarise
+    from player.cli.listing import hiding_notes, list_table, summarise
     from player.session.library import discover, search_folders
 
     summaries = summarise(discover())
@@ -45,6 +45,8 @@ def list_command(as_json: bool, wide: bool) -> None:
     click.echo(table)
     if left_out:
         click.echo(f"({', '.join(left_out).lower()} left out to fit: meditate list --wide)")
+    for note in hiding_notes(summaries):
+        click.echo(note)
     broken = [s.entry.name for s in summaries if not s.facts.valid]
     if broken:
         click.echo(f"\n{len(broken)} with errors; see: meditate check {' '.join(broken)}")
@@ -83,7 +85,8 @@ def show(session: Path, as_json: bool, plot: Path | None, length: float | None) 
     if plot is not None:
         from player.output.plot import draw
 
-        draw(timeline, plot)
+        written = draw(timeline, plot)
+        click.echo(f"Wrote {written} (the plot of {session.stem})", err=True)
     if as_json:
         click.echo(json.dumps(timeline_json(session.stem, timeline), indent=2))
     else:
@@ -106,8 +109,7 @@ def check(sessions: tuple[Path, ...]) -> None:
       meditate check grounding ./draft.yaml
     """
     from player.cli.report import display_path, draft_warning
-    from player.prepare.session import load_prepared
-    from player.prepare.verify import sound_problems
+    from player.prepare.checking import every_problem
     from player.session.library import discover
     from player.session.placeholders import placeholder_problems
     from player.session.problems import SessionError
@@ -118,19 +120,15 @@ def check(sessions: tuple[Path, ...]) -> None:
     failed = 0
     for path in paths:
         try:
-            timeline = compile_timeline(load_prepared(path))
-        except SessionError as error:
-            failed += 1
-            for problem in error.problems:
-                click.echo(str(problem), err=True)
-            continue
-        found = sound_problems(timeline.session)
-        errors = [problem for problem in found if not problem.warning]
+            session, found = every_problem(path)
+        except SessionError as error:  # not YAML: nothing else can be found
+            session, found = None, list(error.problems)
         for problem in found:
             click.echo(str(problem), err=True)
-        if errors:
+        if session is None or any(not problem.warning for problem in found):
             failed += 1
             continue
+        timeline = compile_timeline(session)
         where = display_path(path)
         click.echo(f"ok  {path.stem}  ({format_clock(timeline.seconds)}, {where})")
         warning = draft_warning(timeline.session)

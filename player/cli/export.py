@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,9 +43,9 @@ class _Writing:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(path_type=Path),
-    help="File or folder to write to; a suffix (.mp3, .ogg, .flac, .wav) sets the format. "
-    "Default: NAME.mp3 here.",
+    type=click.Path(),  # as written: a trailing slash says it is a folder
+    help="File or folder (out/) to write to; a suffix (.mp3, .ogg, .flac, .wav) sets the "
+    "format. Default: NAME.mp3 here.",
 )
 @click.option("--all", "export_all", is_flag=True, help="Export every visible session into --dir.")
 @click.option(
@@ -95,7 +96,7 @@ class _Writing:
 def export_command(
     session: Path | None,
     sound: SoundChoice,
-    output: Path | None,
+    output: str | None,
     export_all: bool,
     directory: Path | None,
     fmt: str | None,
@@ -147,12 +148,20 @@ def export_command(
         sys.exit(EXIT_INTERRUPTED)
 
 
-def export_target(name: str, output: Path | None, fmt: str | None) -> Path:
-    """The file to write for session `name`: -o as a file or a folder, in --format."""
-    if output is None:
+def export_target(name: str, written: str | None, fmt: str | None) -> Path:
+    """The file to write for session `name`: -o as a file or a folder, in --format. A folder
+    is one that exists, or one written with a trailing slash, which must exist."""
+    if written is None:
         return Path(f"{name}.{fmt or 'mp3'}")
+    output = Path(written)
     if output.is_dir():
         return output / f"{name}.{fmt or 'mp3'}"
+    if written.endswith(("/", os.sep)):
+        from player.common.files import missing_folder
+
+        if output.exists():
+            raise MeditateError(f"-o {written}: {output} is a file, not a folder")
+        raise MeditateError(missing_folder(output))
     suffix = output.suffix.lower().lstrip(".")
     if suffix in FORMATS:
         if fmt is not None and fmt != suffix:

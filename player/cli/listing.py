@@ -9,7 +9,7 @@ from typing import Any
 from player.cli.table import Column, render
 from player.prepare.summary import SessionSummary, summary_of
 from player.session.flex import LengthRange
-from player.session.library import Entry
+from player.session.library import Entry, Origin
 from player.session.units import format_clock
 
 
@@ -41,6 +41,23 @@ class Summary:
         }
 
 
+def hiding_notes(summaries: Iterable[Summary]) -> list[str]:
+    """A line for each session that hides another of its name, saying which one plays."""
+    called = {Origin.PATH: "the one in MEDITATE_PATH", Origin.USER: "yours", Origin.BUNDLED: ""}
+    notes = []
+    for summary in summaries:
+        entry = summary.entry
+        if entry.hides:
+            hidden = " and ".join(
+                dict.fromkeys(called[o] or "the bundled one" for o in entry.hides)
+            )
+            notes.append(
+                f"{entry.name}: {called[entry.origin]} is played, not {hidden} of the same name "
+                "(rename one to have both)"
+            )
+    return notes
+
+
 def range_json(span: LengthRange) -> dict[str, float | None]:
     return {
         "shortest": round(span.shortest, 3),
@@ -69,8 +86,8 @@ def list_table(summaries: list[Summary], width: int | None) -> tuple[str, list[s
     rows = []
     for summary in summaries:
         origin = summary.entry.origin.value
-        if summary.entry.shadows:
-            origin += f" (hides {len(summary.entry.shadows)})"
+        if summary.entry.hides:
+            origin += ", hides " + " and ".join(dict.fromkeys(o.value for o in summary.entry.hides))
         facts = summary.facts
         if not facts.valid:
             rows.append(

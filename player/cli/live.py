@@ -20,10 +20,13 @@ def play_and_log(
     elsewhere: str,
     no_log: bool,
     start: int = 0,
-) -> Outcome:
+) -> tuple[Outcome, str]:
     """Play `live` from frame `start` and log the sitting unless `no_log`. `started` is printed
     once the device plays when stdout is not a terminal (nothing is said before a device
-    error); without a device, the error says `elsewhere`: how to listen anyway."""
+    error); without a device, the error says `elsewhere`: how to listen anyway.
+
+    Returns how it ended, and a note for the line saying so: why it was not logged, when it
+    was too short to count, else nothing."""
     from player.common.paths import history_path
     from player.live.devices import NoAudioDevice
     from player.live.terminal import stdin_fd
@@ -34,18 +37,25 @@ def play_and_log(
         if not out.isatty():
             click.echo(started)
 
-    width = min(shutil.get_terminal_size((80, 24)).columns, 100)
+    size = shutil.get_terminal_size((80, 24))
     try:
         outcome = live.play(
-            out=out, keys_fd=stdin_fd(), start=start, width=width, started=say_started
+            out=out,
+            keys_fd=stdin_fd(),
+            start=start,
+            width=min(size.columns, 100),
+            rows=size.lines,
+            started=say_started,
         )
     except NoAudioDevice as error:
         raise NoAudioDevice(
             f"{error}; {elsewhere} (or play in silence, to try it: MEDITATE_DEVICE=silent)"
         ) from None
-    if not no_log:
-        try:
-            live.log(outcome, history_path())
-        except MeditateError as error:
-            click.echo(f"meditate: not logged: {error}", err=True)
-    return outcome
+    if no_log:
+        return outcome, ""
+    try:
+        logged = live.log(outcome, history_path())
+    except MeditateError as error:
+        click.echo(f"meditate: not logged: {error}", err=True)
+        return outcome, ""
+    return outcome, "" if logged else " (not logged: under a minute)"

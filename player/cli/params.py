@@ -13,7 +13,7 @@ from click.shell_completion import CompletionItem
 
 from player.common.errors import MeditateError
 from player.session.format import MAX_SESSION_SECONDS
-from player.session.units import parse_decibels, parse_duration
+from player.session.units import parse_decibels, parse_duration, parse_minutes
 
 
 class SessionParam(click.ParamType):
@@ -67,12 +67,13 @@ class _QuantityParam(click.ParamType):
 
 
 class DurationParam(_QuantityParam):
-    """A duration such as 10m, 1m30s, 90 or 1:30, in seconds."""
+    """A duration such as 10m, 1m30s, 90 or 1:30, in seconds; with `bare_minutes`, as a timer
+    takes it, a bare number is minutes."""
 
     name = "duration"
 
-    def __init__(self, allow_zero: bool = False) -> None:
-        super().__init__(parse_duration)
+    def __init__(self, allow_zero: bool = False, bare_minutes: bool = False) -> None:
+        super().__init__(parse_minutes if bare_minutes else parse_duration)
         self.allow_zero = allow_zero
 
     def problem(self, number: float) -> str | None:
@@ -99,7 +100,7 @@ class DecibelsParam(_QuantityParam):
 
 
 class TimesParam(click.ParamType):
-    """Times such as 0,25m,30m,55m, in seconds."""
+    """Times such as 0,25m,30m,55m, in seconds (a bare number is minutes, as in a timer)."""
 
     name = "times"
 
@@ -111,7 +112,7 @@ class TimesParam(click.ParamType):
         times = []
         for part in str(value).split(","):
             try:
-                times.append(parse_duration(part.strip()))
+                times.append(parse_minutes(part.strip()))
             except ValueError as error:
                 self.fail(f"{part.strip()!r} in {value!r}: {error}", param, ctx)
         return tuple(times)
@@ -164,6 +165,8 @@ class VoiceParam(click.ParamType):
 SESSION = SessionParam()
 DURATION = DurationParam()
 OFFSET = DurationParam(allow_zero=True)
+MINUTES = DurationParam(bare_minutes=True)  # a timer's: 10 is ten minutes
+MINUTES_OFFSET = DurationParam(allow_zero=True, bare_minutes=True)
 TIMES = TimesParam()
 BITRATE = BitrateParam()
 VOICE_SPEC = VoiceParam()

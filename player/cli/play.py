@@ -7,13 +7,20 @@ import os
 import shlex
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from player.cli.choices import SoundChoice, sound_options
 from player.cli.exits import EXIT_INTERRUPTED
 from player.cli.params import SESSION
+from player.common.audio_format import frames_to_seconds
 from player.common.errors import MeditateError
+from player.session.units import format_clock
+
+if TYPE_CHECKING:
+    from player.live.session import Outcome
+    from player.session.timeline import Timeline
 
 DEFAULT_SESSION = "grounding"
 
@@ -63,12 +70,10 @@ def play(session: Path | None, sound: SoundChoice, no_log: bool) -> None:
 
     from player.cli.live import play_and_log
     from player.cli.signals import sigterm_as_keyboard_interrupt
-    from player.common.audio_format import frames_to_seconds
     from player.common.cache import save_all
     from player.live.session import LiveSession
     from player.prepare.session import prepare_session
-    from player.session.timeline import compile_timeline, locate, resume_frame
-    from player.session.units import format_clock
+    from player.session.timeline import compile_timeline, locate
 
     timeline = compile_timeline(prepare_session(loaded), sound.length)
     save_all()  # what preparing learned, kept even if this sitting is ended by a kill
@@ -76,7 +81,7 @@ def play(session: Path | None, sound: SoundChoice, no_log: bool) -> None:
     live = LiveSession(timeline, sound.render_options())
     sigterm_as_keyboard_interrupt()
     title = timeline.session.title
-    outcome = play_and_log(
+    outcome, not_logged = play_and_log(
         live,
         started=f"Playing {title} ({format_clock(timeline.seconds)})",
         elsewhere=f"to listen elsewhere, export it: "
@@ -87,19 +92,29 @@ def play(session: Path | None, sound: SoundChoice, no_log: bool) -> None:
     listening = outcome.listening
     heard = format_clock(listening.seconds)
     if listening.completed:
-        click.echo(f"Finished {title}. {heard} of practice.")
+        click.echo(f"Finished {title}. {heard} of practice{not_logged}.")
         return
     if listening.reached_end:
-        click.echo(f"Reached the end of {title}, skipping much of it: {heard} heard.")
+        click.echo(f"Reached the end of {title}, skipping much of it: {heard} heard{not_logged}.")
         return
-    at = format_clock(frames_to_seconds(listening.position))
-    resume = resume_frame(timeline, listening.position)
-    go_on = format_clock(math.floor(frames_to_seconds(resume)))  # never after the word
-    where = f"in '{outcome.chapter}' at {at}" if outcome.chapter else f"at {at}"
-    again = shlex.join(["meditate", "play", session_argument(path), "--from", go_on])
-    click.echo(f"Stopped {where}. To go on: {again}")
+    click.echo(stopped_line(timeline, outcome, session_argument(path), not_logged))
     if listening.interrupted:
         sys.exit(EXIT_INTERRUPTED)
+
+
+def stopped_line(timeline: Timeline, outcome: Outcome, argument: str, not_logged: str) -> str:
+    """Where a sitting stopped, and the command that goes on from there: from the time shown,
+    or, when words were being spoken, from their start (said so, never mid-word)."""
+    from player.session.timeline import resume_frame
+
+    position = outcome.listening.position
+    at = format_clock(math.floor(frames_to_seconds(position)))  # as the display's clock shows
+    resume = resume_frame(timeline, position)
+    go_on = format_clock(math.floor(frames_to_seconds(resume)))
+    where = f"in '{outcome.chapter}' at {at}" if outcome.chapter else f"at {at}"
+    again = shlex.join(["meditate", "play", argument, "--from", go_on])
+    how = "To go on" if resume == position else "To go on from the start of those words"
+    return f"Stopped {where}{not_logged}. {how}: {again}"
 
 
 def session_argument(path: Path) -> str:
@@ -139,5 +154,5 @@ def demo() -> None:
             click.echo(f"{target.resolve()} is already here: play it with any audio player.")
             return
         click.echo(f"Exporting {path.stem} to {target} instead, so you have something to hear.")
-        context.invoke(export_command, session=path, output=target)
+        context.invoke(export_command, session=path, output=str(target))
         click.echo(f"Listen to it: {target.resolve()}")

@@ -122,11 +122,23 @@ def chapter_bar(timeline: Timeline, width: int) -> list[str]:
         if right - left > len(label) + 1:
             for offset, char in enumerate(label):
                 bar[left + 1 + offset] = char
-    legend = "  ".join(
+    legend = [
         f"{n} {mark.title} {format_clock(mark.start / SAMPLE_RATE)}"
         for n, mark in enumerate(timeline.chapters, start=1)
-    )
-    return ["[" + "".join(bar) + "]", *textwrap.wrap(legend, width + 2)]
+    ]
+    return ["[" + "".join(bar) + "]", *_packed(legend, width + 2)]
+
+
+def _packed(items: list[str], width: int, gap: str = "  ") -> list[str]:
+    """`items` in lines of at most `width` (an item longer than that alone on its line),
+    never broken inside an item."""
+    lines: list[str] = []
+    for item in items:
+        if lines and len(lines[-1]) + len(gap) + len(item) <= width:
+            lines[-1] += gap + item
+        else:
+            lines.append(item)
+    return lines
 
 
 def show_text(name: str, timeline: Timeline) -> str:

@@ -77,7 +77,10 @@ def voices(
         return
     from player.live.sample import play_file
 
-    play_file(wav)
+    def say_playing() -> None:
+        click.echo(f"Playing the sample ({_seconds(wav):.1f} s, {voice.describe()})")
+
+    play_file(wav, started=say_playing)
 
 
 def listing() -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -10,7 +11,7 @@ from typing import TextIO
 
 from player.common.audio_format import SAMPLE_RATE
 from player.live.player import Player
-from player.live.screen import Moment, chapter_line, live_lines
+from player.live.screen import Layout, LiveScreen, Moment, chapter_line
 from player.live.terminal import Key, LiveArea, cbreak, is_terminal, read_keys, supports_unicode
 
 TICK_SECONDS = 0.1
@@ -37,14 +38,17 @@ def listen(
     out: TextIO,
     keys_fd: int | None,
     start: int = 0,
-    width: int = 80,
+    layout: Layout | None = None,
     started: Callable[[], None] | None = None,
-    open_ended: bool = False,
 ) -> Listening:
-    """Play from `start` until the end, `q`, or Ctrl-C; the terminal is always restored."""
+    """Play from `start` until the end, `q`, or Ctrl-C; the terminal is always restored.
+
+    A timer (`layout.ends_at`) is over at its end bell: stopping while it rings out is
+    finishing, and what was heard is counted up to it."""
     timeline = player.timeline
     live = is_terminal(out)
-    unicode = supports_unicode(out)
+    layout = dataclasses.replace(layout or Layout(), unicode=supports_unicode(out))
+    screen = LiveScreen(timeline, layout)
     quit_pressed = interrupted = False
     stopped_at: int | None = None
     last_chapter: int | None = None
@@ -67,20 +71,12 @@ def listen(
                         player.previous_chapter()
                 if quit_pressed:
                     stopped_at = player.position()
-                    _fade_away(player, keys_fd)
+                    _fade_away(player, keys_fd, area, screen)
                     break
                 player.keep_up()
                 position = player.position()
                 if area:
-                    area.draw(
-                        live_lines(
-                            timeline,
-                            Moment(position, player.paused),
-                            width,
-                            unicode=unicode,
-                            open_ended=open_ended,
-                        )
-                    )
+                    area.draw(screen.lines(Moment(position, player.paused)))
                 else:
                     chapter = timeline.chapter_at(position)
                     if chapter != last_chapter and chapter >= 0:
@@ -92,12 +88,14 @@ def listen(
         finally:
             position = player.position() if stopped_at is None else stopped_at
             player.stop()
-    reached_end = not (quit_pressed or interrupted)
-    if reached_end:
+    played_out = not (quit_pressed or interrupted)
+    if played_out:
         position = timeline.length
+    end = timeline.length if layout.ends_at is None else layout.ends_at
+    reached_end = played_out or position >= end
     spans = player.heard_spans()
-    heard = sum(end - begin for begin, end in spans)
-    completed = reached_end and heard >= COMPLETE_SHARE * (timeline.length - start)
+    heard = sum(min(last, end) - first for first, last in spans if first < end)
+    completed = reached_end and heard >= COMPLETE_SHARE * max(end - start, 0)
     chapters = tuple(
         mark.title
         for mark in timeline.chapters
@@ -108,10 +106,15 @@ def listen(
     )
 
 
-def _fade_away(player: Player, keys_fd: int | None) -> None:
-    """On q the sound fades out, beds and all, rather than stopping dead; q again is at once."""
+def _fade_away(
+    player: Player, keys_fd: int | None, area: LiveArea | None, screen: LiveScreen
+) -> None:
+    """On q the sound fades out, beds and all, rather than stopping dead, and the display says
+    so while it does; q again is at once."""
     silent = player.fade_out(QUIT_FADE_SECONDS)
     while player.position() < silent and not player.finished():
+        if area:
+            area.draw(screen.lines(Moment(player.position(), paused=False, fading=True)))
         keys = read_keys(keys_fd, TICK_SECONDS) if keys_fd is not None else _idle()
         if Key.QUIT in keys:
             return

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -10,8 +11,11 @@ import numpy as np
 from player.live.devices import Device, NoAudioDevice, default_device
 
 
-def play_file(path: Path, device: Device | None = None) -> None:
-    """Play the sound file at `path` from start to end (Ctrl-C stops it)."""
+def play_file(
+    path: Path, device: Device | None = None, started: Callable[[], None] | None = None
+) -> None:
+    """Play the sound file at `path` from start to end (Ctrl-C stops it); `started` is called
+    once the device plays."""
     from player.sound.decode import decode
 
     frames = decode(path)
@@ -20,6 +24,8 @@ def play_file(path: Path, device: Device | None = None) -> None:
         sound = (device or default_device()).play(memoryview(pcm.tobytes()))
     except NoAudioDevice as error:
         raise NoAudioDevice(f"{error}: write the sample to a file with -o sample.wav") from None
+    if started is not None:
+        started()
     try:
         while sound.is_playing():
             time.sleep(0.05)

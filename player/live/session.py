@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
+from player.common.audio_format import SAMPLE_RATE
 from player.common.clock import now
 from player.live.buffer import PcmBuffer, preroll_frames
 from player.live.devices import Device, default_device
 from player.live.listen import Listening, listen
 from player.live.player import Player
-from player.live.screen import chapter_title
+from player.live.screen import Layout, chapter_title
 from player.practice.history import Sitting, record, worth_logging
 from player.session.timeline import Timeline
 from player.sound.render import Renderer, RenderOptions
@@ -43,11 +44,13 @@ class LiveSession:
         device: Device | None = None,
         *,
         open_ended: bool = False,
+        ends_at: int | None = None,
     ) -> None:
         self.timeline = timeline
         self.options = options or RenderOptions()
         self.device = device
         self.open_ended = open_ended  # a sitting until q: ending it so is completing it
+        self.ends_at = ends_at  # a timer's end (a frame): what follows is its bell ringing out
 
     def play(
         self,
@@ -56,6 +59,7 @@ class LiveSession:
         keys_fd: int | None,
         start: int = 0,
         width: int = 80,
+        rows: int = 24,
         started: Callable[[], None] | None = None,
     ) -> Outcome:
         """Play from frame `start` until the end, `q` or Ctrl-C; `started` is called once the
@@ -70,9 +74,8 @@ class LiveSession:
                 out=out,
                 keys_fd=keys_fd,
                 start=start,
-                width=width,
+                layout=Layout(width, rows, open_ended=self.open_ended, ends_at=self.ends_at),
                 started=started,
-                open_ended=self.open_ended,
             )
         finally:
             buffer.close()
@@ -84,11 +87,14 @@ class LiveSession:
         Raises MeditateError when the log cannot be written.
         """
         listening = outcome.listening
+        # an open sitting ends when the sitter says: that is completing it, from a minute on
         completed = listening.completed or (self.open_ended and listening.quit)
-        if not worth_logging(listening.seconds, completed):
+        if not worth_logging(listening.seconds, completed and not self.open_ended):
             return False
         session = self.timeline.session
         length = None if self.open_ended else self.timeline.seconds
+        if self.ends_at is not None:
+            length = self.ends_at / SAMPLE_RATE  # a timer lasts what was asked: not its ring-out
         sitting = Sitting(
             outcome.began,
             session.name,

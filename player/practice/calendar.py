@@ -37,8 +37,10 @@ def calendar_lines(
     months = [" "] * (2 * weeks + 3)
     for week in range(weeks):
         monday = first + datetime.timedelta(weeks=week)
-        if monday.day <= 7:  # the first week holding a month's first Monday names the month
-            name = monday.strftime("%b")
+        # the week of a month's first Monday names it; this month's, before that Monday, now
+        this_month_so_far = week == weeks - 1 and monday.month != today.month
+        if monday.day <= 7 or this_month_so_far:
+            name = (today if this_month_so_far else monday).strftime("%b")
             months[2 * week : 2 * week + 3] = list(name)
         for weekday in range(7):
             day = monday + datetime.timedelta(days=weekday)

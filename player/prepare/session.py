@@ -50,11 +50,20 @@ def prepare_session(session: Session, cache: Cache | None = None) -> Session:
 
     Raises SessionError listing every problem, each at its place in the script.
     """
+    prepared, problems = prepare_what_can_be(session, cache)
+    if problems:
+        raise SessionError(problems)
+    return prepared
+
+
+def prepare_what_can_be(
+    session: Session, cache: Cache | None = None
+) -> tuple[Session, list[Problem]]:
+    """The session with every file that can be found found, measured or spoken (the steps
+    and beds whose files cannot, left out), and the problems of those that cannot."""
     preparer = _Preparer(session, cache or user_cache())
     prepared = preparer.session()
-    if preparer.problems:
-        raise SessionError(sorted_problems(preparer.problems))
-    return prepared
+    return prepared, sorted_problems(preparer.problems)
 
 
 class _Preparer:

@@ -34,6 +34,7 @@ class Entry:
     path: Path
     origin: Origin
     shadows: tuple[Path, ...] = ()  # same-named files later on the path, hidden by this one
+    hides: tuple[Origin, ...] = ()  # where each of those is
 
 
 def search_folders(environ: dict[str, str] | None = None) -> tuple[Folder, ...]:
@@ -59,7 +60,11 @@ def discover(folders: tuple[Folder, ...] | None = None) -> tuple[Entry, ...]:
             if name in found:
                 winner = found[name]
                 found[name] = Entry(
-                    winner.name, winner.path, winner.origin, (*winner.shadows, path)
+                    winner.name,
+                    winner.path,
+                    winner.origin,
+                    (*winner.shadows, path),
+                    (*winner.hides, folder.origin),
                 )
             else:
                 found[name] = Entry(name, path, folder.origin)

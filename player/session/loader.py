@@ -24,13 +24,10 @@ from player.session.format import (
     FORMAT_VERSION,
     IMAGE_SUFFIXES,
     MAX_EXPANDED_STEPS,
-    MAX_RATE,
     MAX_REPEAT,
     MAX_STRIKES,
-    MIN_RATE,
     SESSION_FIELDS,
     STEP_FIELDS,
-    VOICE_FIELDS,
 )
 from player.session.model import (
     AmbientBed,
@@ -42,11 +39,11 @@ from player.session.model import (
     Session,
     Silence,
     Step,
-    VoiceSettings,
     flatten,
     weighted,
 )
 from player.session.problems import Problem, SessionError, did_you_mean, sorted_problems
+from player.session.voice_reader import VoiceReader
 from player.session.yaml_source import OutOfBudget, compose, describe, is_null
 
 _MAX_DEPTH = 64
@@ -63,16 +60,23 @@ STEP_SYNONYMS = {
 
 def load_session(path: Path) -> Session:
     """Read, parse and validate a session file. Raises SessionError listing every problem."""
-    root = compose(path)
-    reader = _SessionReader(path)
-    session = reader.session(root)
-    if reader.problems:
-        raise SessionError(sorted_problems(reader.problems))
+    session, problems = read_session(path)
+    if problems:
+        raise SessionError(problems)
     assert session is not None
     return session
 
 
-class _SessionReader(BellReader):
+def read_session(path: Path) -> tuple[Session | None, list[Problem]]:
+    """The session as far as the file makes one (a step with a mistake left out), and every
+    problem in it, in line order. Raises SessionError when the file cannot be read as YAML."""
+    root = compose(path)
+    reader = _SessionReader(path)
+    session = reader.session(root)
+    return session, sorted_problems(reader.problems)
+
+
+class _SessionReader(BellReader, VoiceReader):
     """Walks the node tree once, building the model and collecting every problem."""
 
     def __init__(self, path: Path) -> None:
@@ -123,62 +127,6 @@ class _SessionReader(BellReader):
     def version(self, node: Node) -> None:
         if not isinstance(node, ScalarNode) or node.value.strip() != str(FORMAT_VERSION):
             self.fail(node, f"unknown format version: this meditate reads version {FORMAT_VERSION}")
-
-    def voice_settings(self, node: Node) -> VoiceSettings | None:
-        fields = self.mapping(
-            node, VOICE_FIELDS, "voice settings: a mapping of engine, name, model, rate, pitch"
-        )
-        if fields is None:
-            return None
-        engine = self.engine(fields.get("engine"))
-        if engine is None:
-            return None
-        model = None
-        if "model" in fields:
-            model = self.voice_file(fields["model"], engine)
-            if model is not None and "name" in fields:
-                self.fail(fields["name"], "give the voice by name or by model, not both")
-        pitch = None
-        if "pitch" in fields:
-            if engine == catalog.DEFAULT_ENGINE:
-                pitch = self.whole_number(fields["pitch"], 0, 99, 28)
-            else:
-                self.fail(
-                    fields["pitch"],
-                    f"pitch applies only to engine: espeak-ng ({engine} voices keep their own)",
-                )
-        return VoiceSettings(
-            engine=engine,
-            name=self.text(fields.get("name")),
-            model=model,
-            rate_wpm=self.whole_number(fields.get("rate"), MIN_RATE, MAX_RATE, 120),
-            pitch=pitch,
-            where=self.at(node),
-        )
-
-    def engine(self, node: Node | None) -> str | None:
-        if node is None:
-            return catalog.DEFAULT_ENGINE
-        name = self.text(node)
-        if name is None:
-            return None
-        if name not in catalog.ENGINE_NAMES:
-            self.fail(
-                node,
-                f"unknown speech engine '{name}'{did_you_mean(name, catalog.ENGINE_NAMES)} "
-                f"(engines: {', '.join(catalog.ENGINE_NAMES)}; `meditate voices` shows which "
-                "are installed)",
-            )
-            return None
-        return name
-
-    def voice_file(self, node: Node, engine: str) -> FileRef | None:
-        suffix = catalog.MODEL_SUFFIXES.get(engine)
-        if suffix is None:
-            takers = " or ".join(catalog.MODEL_SUFFIXES)
-            self.fail(node, f"model applies only to engine: {takers}; {engine} voices go by name")
-            return None
-        return self.file_name(node, (suffix,), f"{engine} voice file")
 
     # -- steps
 

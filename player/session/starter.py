@@ -53,12 +53,12 @@ steps:
 
   - chapter: Resting
   - text: Now let the breath find its own way, and simply rest here.
-  - silence: 1m
+  - silence: 2m
     flex: true                 # stretches or shrinks with --length
     min: 20s
     max: 10m
-    bells:                     # a soft bell now and then while you sit (or at: [1m, 3m])
-      every: 5m
+    bells:                     # a soft bell each minute while you sit (or at: [30s, 90s])
+      every: 1m
   - text: Gently come back. When you are ready, open your eyes.
   - bell: singing-bowl
 """

@@ -23,9 +23,11 @@ from player.session.model import (
     Silence,
     Step,
 )
+from player.session.timeline import OPENING, Timeline
 from player.session.units import format_clock
 
 END_STRIKES = 3  # the end bell differs from the others: struck three times
+END_CHAPTER = "End"  # from the end bell's first strike: the sitting is over, the bell rings out
 DEFAULT_TIMER_BELL = "singing-bowl"
 TIMER_BELL_VOLUME_DB = 0.0  # in a timer the bells are the sound to listen for
 TIMER_AMBIENT_VOLUME_DB = -8.0  # and the bed is heard on its own, so not far under them
@@ -110,7 +112,7 @@ def timer_session(plan: TimerPlan, folder: Path) -> Session:
         steps.append(Chapter(f"Bell {number}", _HERE))
         steps.append(Silence(end - start, False, 0.0, None, _HERE, ring))
     if not plan.open_ended:
-        steps.append(Chapter("End", _HERE))
+        steps.append(Chapter(END_CHAPTER, _HERE))
         steps.append(_bell(plan.bell, folder, END_STRIKES))
     title = "Open sitting" if plan.open_ended else f"Timer {format_clock(sitting)}"
     return Session(
@@ -123,6 +125,19 @@ def timer_session(plan: TimerPlan, folder: Path) -> Session:
         ambient=_ambient(plan, folder),
         steps=tuple(steps),
     )
+
+
+def ring_out_from(timeline: Timeline) -> int | None:
+    """The frame where a timer's sitting ends, as long as it was asked to last (with its
+    warmup): what follows is its end bell ringing out. None for an open sitting."""
+    ends = [mark.start for mark in timeline.chapters if mark.title == END_CHAPTER]
+    return ends[-1] if ends else None
+
+
+def warmup_until(timeline: Timeline) -> int:
+    """The frame where a timer's warmup ends (0 without one): the warmup is its Opening."""
+    first = timeline.chapters[0] if timeline.chapters else None
+    return first.end if first is not None and first.title == OPENING else 0
 
 
 def is_builtin_bell(bell: str) -> bool:

@@ -56,6 +56,15 @@ def parse_duration(text: str | float | int) -> float:
     return _finite(_sum_of_parts(value))
 
 
+def parse_minutes(text: str) -> float:
+    """Seconds from a duration as a timer takes it: as `parse_duration`, but a bare number is
+    minutes (`10` is ten minutes; `10s` is ten seconds). Raises ValueError likewise."""
+    value = text.strip().lower()
+    if re.fullmatch(_NUMBER, value):
+        return _finite(float(value) * 60.0)
+    return parse_duration(text)
+
+
 def _sum_of_parts(value: str) -> float:
     total = 0.0
     position = 0

@@ -15,6 +15,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from player.session.format import MAX_FILE_BYTES, Field
 from player.session.model import Location
 from player.session.problems import Problem, did_you_mean, file_problem
+from player.session.yaml_advice import syntax_advice
 
 YAML_TAG = "tag:yaml.org,2002:"
 NULL_TAG = YAML_TAG + "null"
@@ -74,56 +75,6 @@ def compose(path: Path) -> Node | None:
         raise file_problem(path, f"YAML error: {str(error).splitlines()[0]}") from None
     except RecursionError:
         raise file_problem(path, "nested too deeply to be a session") from None
-
-
-def syntax_advice(error: yaml.MarkedYAMLError, lines: list[str]) -> str:
-    """What went wrong, said so that a newcomer to YAML knows what to change."""
-    reason = " ".join(part for part in (error.context, error.problem) if part)
-    mark, context = error.problem_mark, error.context_mark
-    here = lines[mark.line] if mark and mark.line < len(lines) else ""
-    if "expected a single document" in reason:
-        return "more than one YAML document (---): keep one session per file"
-    if "\t" in here[: (mark.column + 1) if mark else 0] or (
-        "cannot start any token" in reason and "\t" in here
-    ):
-        return "a tab: YAML indents with spaces only; replace the tab with spaces"
-    if "mapping values are not allowed" in reason and ": " in here.strip():
-        key, _, value = here.strip().lstrip("- ").partition(": ")
-        quoted = value.strip().replace('"', '\\"')
-        return (
-            f"a colon and a space inside a value start a new key; put the value in quotes: "
-            f'{key}: "{quoted}"'
-        )
-    if mark and context and ("expected '-' indicator" in reason or "expected key" in reason):
-        indent = len(here) - len(here.lstrip(" "))
-        item = _item_above(lines, mark.line, context.column)
-        if item is not None and not here.lstrip().startswith("-"):
-            number, key_column, key = item
-            return (
-                f"this key is indented {indent} spaces, but the keys of the list item on "
-                f"line {number} are indented {key_column} ('{key}'): line them up"
-            )
-        opened = lines[context.line] if context.line < len(lines) else ""
-        what = "list item" if "collection" in (error.context or "") else "key"
-        first = opened.strip().split(":")[0]
-        return (
-            f"this line is indented {indent} space{'s' if indent != 1 else ''}, but the "
-            f"{what}s it follows are indented {context.column} (line {context.line + 1}, "
-            f"'{first}'): line them up, or indent less to end that block"
-        )
-    return reason
-
-
-def _item_above(lines: list[str], below: int, dash_column: int) -> tuple[int, int, str] | None:
-    """The list item nearest above line `below` whose '-' is at `dash_column`: its 1-based
-    line, the column of its first key, and that key."""
-    for number in range(below - 1, -1, -1):
-        line = lines[number]
-        if len(line) > dash_column and line[dash_column] == "-" and not line[:dash_column].strip():
-            rest = line[dash_column + 1 :]
-            key_column = dash_column + 1 + len(rest) - len(rest.lstrip(" "))
-            return number + 1, key_column, rest.strip().split(":")[0]
-    return None
 
 
 class OutOfBudget(Exception):
