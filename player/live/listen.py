@@ -12,10 +12,10 @@ from player.common.audio_format import SAMPLE_RATE
 from player.live.player import Player
 from player.live.screen import Moment, chapter_line, live_lines
 from player.live.terminal import Key, LiveArea, cbreak, is_terminal, read_keys, supports_unicode
+from player.practice.listening import judge
 
 TICK_SECONDS = 0.1
 QUIT_FADE_SECONDS = 1.5
-COMPLETE_SHARE = 0.9  # of the session from where it began: skipping through is not completing
 
 
 @dataclass(frozen=True)
@@ -95,17 +95,17 @@ def listen(
     reached_end = not (quit_pressed or interrupted)
     if reached_end:
         position = timeline.length
-    spans = player.heard_spans()
-    heard = sum(end - begin for begin, end in spans)
-    completed = reached_end and heard >= COMPLETE_SHARE * (timeline.length - start)
-    chapters = tuple(
-        mark.title
-        for mark in timeline.chapters
-        if any(begin < mark.end and end > mark.start for begin, end in spans)
+    heard = judge(
+        player.heard_spans(),
+        length=timeline.length,
+        chapters=timeline.chapters,
+        reached_end=reached_end,
+        start=start,
     )
     return Listening(
-        completed, reached_end, quit_pressed, interrupted, position, heard / SAMPLE_RATE, chapters
-    )
+        heard.completed, reached_end, quit_pressed, interrupted, position,
+        heard.frames / SAMPLE_RATE, heard.chapters,
+    )  # fmt: skip
 
 
 def _fade_away(player: Player, keys_fd: int | None) -> None:
