@@ -70,8 +70,10 @@ def parse_narrator(value: str) -> Narrator:
                               f"{', '.join(ENGINE_NAMES)})")  # fmt: skip
     mine = [o.narrator for o in installed_narrators() if o.narrator.engine == engine]
     if not mine:
-        hint = engine_named(engine).install_hint
-        raise NarratorMissing(f"{engine} is not installed on this computer: {hint}")
+        found = engine_named(engine)
+        if not found.available():
+            raise NarratorMissing(found.install_hint)
+        raise NarratorMissing(f"{engine} has no voices installed here (meditate voices lists them)")
     if not voice:
         return mine[0]
     for narrator in mine:

@@ -85,9 +85,10 @@ def _controls(section: ET.Element, render: Render, download: str) -> None:
          "data-render": render.key, "aria-label": f"Audio of {render.title}"},
     )  # fmt: skip
     buttons = add(section, "div", attributes={"class": "controls"})
-    add(buttons, "button", "Previous chapter", {"type": "button", "id": "back"})
+    add(buttons, "button", "Previous", {"type": "button", "id": "back",
+                                        "aria-label": "Previous chapter"})  # fmt: skip
     add(buttons, "button", "Play", {"type": "button", "id": "play", "class": "main"})
-    add(buttons, "button", "Next chapter", {"type": "button", "id": "next"})
+    add(buttons, "button", "Next", {"type": "button", "id": "next", "aria-label": "Next chapter"})
     add(section, "p", "", {"id": "chapter-now", "class": "chapter-now"})
     add(section, "p", "", {"id": "words", "class": "words", "lang": "en"})
     add(section, "p", "", {"id": "logged", "role": "status", "class": "hint"})
