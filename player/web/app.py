@@ -52,7 +52,7 @@ _STATIC = {"style.css": "text/css", "player.js": "text/javascript", "icon.svg": 
 _PAGE_HEADERS = {"cache-control": "no-store"}
 
 
-def create_app(cache: Cache, *, render_workers: int = 1, waiting_renders: int = 8) -> Starlette:
+def create_app(cache: Cache, *, render_workers: int = 1, waiting_renders: int = 32) -> Starlette:
     """The app, rendering into `cache` with `render_workers` threads and at most
     `waiting_renders` more waiting."""
     board = RenderBoard(cache, workers=render_workers, waiting=waiting_renders)
