@@ -1,11 +1,11 @@
 """Audio for the browser: each session and choice rendered once, by `meditate export`'s own
 code, into the user cache, and served from there as it is, byte for byte.
 
-Renders run in a few worker threads (the render is numpy and ffmpeg, which leave the server's
-thread free), each a job whose progress the page polls. Jobs are bounded: a few at once, a
-few more waiting, and the rest refused until one finishes. A file reaches the cache whole or
-not at all; closing the board stops every job at its next block and removes what it was
-writing.
+Each render is a job whose progress the page polls, run by one of a few worker threads, each
+of which waits for a render process of its own (render_process.py). Jobs are bounded: a few
+at once, a few more waiting, and the rest refused until one finishes. A file reaches the
+cache whole or not at all; closing the board stops every job at its next block and removes
+what it was writing.
 """
 
 from __future__ import annotations
@@ -25,10 +25,11 @@ import player
 from player.common.cache import Cache, code_version, key_of
 from player.common.errors import MeditateError
 from player.output.captions import Cue, caption_cues
-from player.output.export import FileSettings, export
+from player.output.export import FileSettings
 from player.output.publish.fingerprint import episode_digest
 from player.session.timeline import ChapterMark, Timeline
 from player.sound.render import RenderOptions
+from player.web.render_process import RenderStopped, render_apart
 
 KIND = "serve"  # the cache folder of the rendered files
 FORMAT = 1  # raise when the served file changes for the same choice
@@ -40,10 +41,6 @@ _ENGINE_PACKAGES = ("common", "session", "prepare", "sound", "output")
 
 class Busy(MeditateError):
     """Too many renders are waiting: the listener tries again soon."""
-
-
-class RenderStopped(Exception):
-    """The server is closing: a render stops at its next block, leaving nothing behind."""
 
 
 @dataclass(frozen=True)
@@ -186,12 +183,10 @@ class RenderBoard:
         job.total, job.stage = timeline.length, "Rendering"
 
         def advance(frames: int) -> None:
-            if self._closing.is_set():
-                raise RenderStopped
-            job.done += frames
+            job.done = frames
 
-        with self.cache.storing(KIND, key, ".mp3") as partial:
-            export(timeline, partial, options=options, force=True, progress=advance)
+        target = (self.cache.root, KIND, key, ".mp3")
+        render_apart(timeline, options, target, advance, self._closing)
         return self._issue(_render(key, self.cache.file(KIND, key, ".mp3"), timeline))
 
     def _issue(self, render: Render) -> Render:
