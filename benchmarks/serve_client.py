@@ -70,9 +70,10 @@ class Server:
         return (int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024)
 
     def cpu_seconds(self) -> float:
-        """User and system CPU time of the server process (its ffmpeg children not counted)."""
+        """User and system CPU time of the server and of the processes it has waited for: its
+        renders, and their ffmpeg encoders and meters."""
         parts = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(parts[11]) + int(parts[12])) / CLOCK_TICKS
+        return sum(int(part) for part in parts[11:15]) / CLOCK_TICKS
 
 
 @dataclass

@@ -166,7 +166,7 @@ def main() -> None:
         finally:
             server.stop()
     count = sum(len(values) for values in tally.latencies.values()) + len(tally.failures)
-    print(f"finished in {elapsed:.0f} s; server CPU {cpu:.0f} s (its ffmpeg encoders apart)")
+    print(f"finished in {elapsed:.0f} s; CPU {cpu:.0f} s (server, renders and their encoders)")
     print(f"requests: {count}, failures: {len(tally.failures)}")
     for failure in tally.failures[:10]:
         print(f"  {failure}")

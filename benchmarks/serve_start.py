@@ -6,8 +6,8 @@ Run: .venv/bin/python benchmarks/serve_start.py [--sessions grounding,three-brea
 
 Cold: a new server over an empty cache (bundled measurements are shipped, so this is the
 render and encoding). Warm: a new server process over the filled cache, so nothing of the
-first is in its memory; the median of --runs. The server's own CPU time is given too, since
-wall time on a busy machine says more about the machine.
+first is in its memory; the median of --runs. The CPU time of the server, its renders and
+their encoders is given too, since wall time on a busy machine says more about the machine.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-    print(f"{'session':<16} {'':<5} {'page ready':>11} {'first audio':>12} {'server CPU':>11}")
+    print(f"{'session':<16} {'':<5} {'page ready':>11} {'first audio':>12} {'CPU':>11}")
     for name in args.sessions.split(","):
         with tempfile.TemporaryDirectory() as root:
             server = Server.start(Path(root))

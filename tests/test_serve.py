@@ -88,6 +88,7 @@ def test_a_sitting_is_logged_by_the_rules_of_the_command_line() -> None:
         foreign = site.request(
             "/api/log", method="POST", body=b"{}", headers={"Origin": "http://elsewhere.example"}
         )
+        practice = site.request("/history").text
     assert short == (200, "Not logged: 0:10 heard, under a minute.")
     assert skipped == (200, "Not logged: 0:11 heard, under a minute.")
     assert stopped == (200, "Logged in your practice: 1:10 of Timer 1:15, stopped.")
@@ -99,6 +100,9 @@ def test_a_sitting_is_logged_by_the_rules_of_the_command_line() -> None:
         ("timer", True, 87),
     ]
     assert sittings[0].chapters == ("Bell 1",) and sittings[1].chapters == ("Bell 1", "End")
+    assert "3 minutes in 2 sittings, 1 completed. Streak: 1 day" in practice
+    assert practice.count("<td>Timer 1:15</td>") == 2
+    assert practice.count('class="level1"') == 1  # today, under ten minutes
 
 
 def test_a_narrator_that_is_not_installed_says_what_to_install(

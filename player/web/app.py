@@ -135,11 +135,8 @@ def create_app(cache: Cache, *, render_workers: int = 1, waiting_renders: int = 
         return _page(practice_html(sittings, summarise(sittings, today), today))
 
     def job(request: Request) -> Response:
-        found = (
-            board.job(request.path_params["job"])
-            if _JOB.fullmatch(request.path_params["job"])
-            else None
-        )
+        wanted = request.path_params["job"]
+        found = board.job(wanted) if _JOB.fullmatch(wanted) else None
         if found is None:
             return JSONResponse({"state": "unknown"}, 404, _PAGE_HEADERS)
         state = "failed" if found.error else "ready" if found.render else "working"

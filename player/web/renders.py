@@ -75,13 +75,13 @@ class Job:
         return min(self.done / self.total, 1.0) if self.total else None
 
 
-def render_key(timeline: Timeline, options: RenderOptions) -> str:
+def render_key(timeline: Timeline, options: RenderOptions, cache: Cache) -> str:
     """A digest of everything that decides the file an export of `timeline` with `options`
     writes: the script and every file it plays by content, the placed timeline, the options,
     the year (a tag) and the code that renders, encodes and tags."""
     session = timeline.session
     sources = (
-        episode_digest(timeline, options, FileSettings())
+        episode_digest(timeline, options, FileSettings(), cache)
         if session.path.is_file()
         else "made on the spot"  # a timer: built-in sounds only, all in the timeline
     )
@@ -114,10 +114,13 @@ class RenderBoard:
         self._issued: OrderedDict[str, Render] = OrderedDict()
         self._closing = threading.Event()
 
-    def cached(self, timeline: Timeline, options: RenderOptions) -> Render | None:
-        """The render of `timeline` with `options` if the cache holds it (issued to be
-        served), else None."""
-        key = render_key(timeline, options)
+    def key(self, timeline: Timeline, options: RenderOptions) -> str:
+        """The key of the file an export of `timeline` with `options` writes."""
+        return render_key(timeline, options, self.cache)
+
+    def cached(self, timeline: Timeline, key: str) -> Render | None:
+        """The render under `key` (of `timeline`) if the cache holds it, issued to be served;
+        else None."""
         path = self.cache.file(KIND, key, ".mp3")
         return self._issue(_render(key, path, timeline)) if path.is_file() else None
 
@@ -165,7 +168,8 @@ class RenderBoard:
         try:
             job.stage = "Preparing the session"
             timeline = make()
-            job.render = self.cached(timeline, options) or self._rendered(job, timeline, options)
+            key = self.key(timeline, options)
+            job.render = self.cached(timeline, key) or self._rendered(job, timeline, options, key)
             job.stage = "Ready"
         except RenderStopped:
             job.error = "the server stopped"
@@ -178,8 +182,7 @@ class RenderBoard:
             job.finished.set()
             self.cache.save()
 
-    def _rendered(self, job: Job, timeline: Timeline, options: RenderOptions) -> Render:
-        key = render_key(timeline, options)
+    def _rendered(self, job: Job, timeline: Timeline, options: RenderOptions, key: str) -> Render:
         job.total, job.stage = timeline.length, "Rendering"
 
         def advance(frames: int) -> None:

@@ -24,7 +24,7 @@ from player.sound.render import RenderOptions
 from player.web.choice import SessionChoice, TimerChoice
 from player.web.narrator import narrated, speaks_for
 from player.web.player_section import Stage
-from player.web.renders import Busy, RenderBoard, render_key
+from player.web.renders import Busy, RenderBoard
 
 
 def session_stage(
@@ -55,10 +55,10 @@ def timer_stage(board: RenderBoard, cache: Cache, choice: TimerChoice) -> Stage:
 
 
 def _ready_or_started(board: RenderBoard, timeline: Timeline, options: RenderOptions) -> Stage:
-    found = board.cached(timeline, options)
+    identity = board.key(timeline, options)
+    found = board.cached(timeline, identity)
     if found is not None:
         return Stage(render=found)
-    identity = render_key(timeline, options)
     title = timeline.session.title
     return _started(board, identity, title, lambda: timeline, options, timeline)
 
