@@ -170,6 +170,7 @@ def test_ctrl_c_mid_render_stops_at_once_leaving_nothing_half_written() -> None:
     finally:
         os.killpg(process.pid, signal.SIGINT)
         out, err = process.communicate(timeout=60)
-    assert process.returncode == 0 and out.rstrip().endswith("Stopped serving."), err
-    assert "Traceback" not in err
-    assert list(renders.iterdir()) == []  # stopped, not finished, and nothing left behind
+    said = f"stdout: {out}\nstderr: {err}"
+    assert process.returncode == 0 and out.rstrip().endswith("Stopped serving."), said
+    assert "Traceback" not in err, said
+    assert list(renders.iterdir()) == [], said  # stopped, not finished, nothing left behind
