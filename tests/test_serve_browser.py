@@ -96,3 +96,16 @@ def test_a_sitting_finished_in_the_browser_is_in_meditate_history(browser) -> No
     ).stdout
     assert "Timer 0:06" in history and "completed" in history
     assert "Total: 0 minutes in 1 sitting, 1 completed." in history
+
+
+def test_every_page_fits_a_320_px_screen_without_sideways_scrolling(browser) -> None:
+    requested: list[str] = []
+    with running() as site:
+        page = _page(browser, site, requested)
+        page.set_viewport_size({"width": 320, "height": 640})
+        widths = {}
+        for path in ("/", "/sessions/heart-opening?set=1&length=1m", "/timer", "/history", "/nope"):
+            page.goto(f"http://127.0.0.1:{site.port}{path}")
+            widths[path] = page.evaluate("document.documentElement.scrollWidth")
+        page.close()
+    assert widths == dict.fromkeys(widths, 320)
