@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import logging
 import pkgutil
 import secrets
 import threading
@@ -175,9 +176,9 @@ class RenderBoard:
             job.error = "the server stopped"
         except MeditateError as error:
             job.error = str(error)
-        except Exception as error:  # a bug: said on the page and at the terminal
+        except Exception as error:  # a bug: said on the page, and with its traceback here
             job.error = f"the render failed ({type(error).__name__}: {error})"
-            raise
+            logging.getLogger(__name__).exception("rendering %s failed", job.title)
         finally:
             job.finished.set()
             self.cache.save()
