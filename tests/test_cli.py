@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from player.cli import main
 from player.common.paths import user_sessions_dir
 
-COMMANDS = ["list", "show", "check", "schema", "play", "export", "new", "history", "demo"]
+COMMANDS = ["list", "show", "check", "schema", "play", "export", "new", "history", "demo", "serve"]
 
 
 def run(*args: str) -> tuple[int, str]:

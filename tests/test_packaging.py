@@ -23,6 +23,7 @@ def test_the_wheel_ships_sessions_and_audio_and_lists_them_from_anywhere(tmp_pat
     names = zipfile.ZipFile(wheel).namelist()
     assert "player/_bundled/sessions/three-breaths.yaml" in names
     assert "player/_bundled/audio/narration/three-breaths/01-arrive.ogg" in names
+    assert {"player/web/static/player.js", "player/web/static/style.css"} <= set(names)
 
     site = tmp_path / "site"
     install = subprocess.run(

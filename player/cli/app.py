@@ -27,6 +27,7 @@ COMMANDS = {
     "publish": ("player.cli.publish", "publish"),
     "record": ("player.cli.record", "record"),
     "voices": ("player.cli.voices", "voices"),
+    "serve": ("player.cli.serve", "serve"),
 }
 
 

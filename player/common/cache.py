@@ -18,6 +18,7 @@ import hashlib
 import importlib.util
 import json
 import os
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -60,29 +61,33 @@ def key_of(*parts: object) -> str:
 
 
 class Table:
-    """A JSON mapping in one cache file: read once, written back merged with other writers'."""
+    """A JSON mapping in one cache file: read once, written back merged with other writers'.
+    Threads may share it (the web server prepares sessions in several)."""
 
     def __init__(self, path: Path, version: str) -> None:
         self.path = path
         self.version = version
         self._entries: dict[str, Any] | None = None
         self._new: dict[str, Any] = {}
+        self._lock = threading.Lock()
 
     def get(self, key: str) -> Any | None:
         return self._loaded().get(key)
 
     def put(self, key: str, value: Any) -> None:
-        self._loaded()[key] = value
-        self._new[key] = value
+        with self._lock:
+            self._loaded()[key] = value
+            self._new[key] = value
 
     def save(self) -> None:
         """Write what was learned since the last save, keeping what other processes wrote."""
-        if not self._new:
-            return
-        entries = {**self._read(), **self._new}
-        self._new = {}
-        self._entries = entries
-        document = json.dumps({"version": self.version, "entries": entries})
+        with self._lock:
+            if not self._new:
+                return
+            entries = {**self._read(), **self._new}
+            self._new = {}
+            self._entries = entries
+            document = json.dumps({"version": self.version, "entries": entries})
         with contextlib.suppress(OSError, MeditateError):
             self.path.parent.mkdir(parents=True, exist_ok=True)
             write_file(self.path, document, force=True)
@@ -109,14 +114,16 @@ class Cache:
     def __init__(self, root: Path) -> None:
         self.root = root
         self._tables: dict[str, Table] = {}
+        self._lock = threading.Lock()
 
     def table(self, name: str, version: str) -> Table:
         """The table `name`; one written by another `version` of its maker reads as empty."""
-        table = self._tables.get(name)
-        if table is None or table.version != version:
-            table = Table(self.root / f"{name}.json", version)
-            self._tables[name] = table
-        return table
+        with self._lock:
+            table = self._tables.get(name)
+            if table is None or table.version != version:
+                table = Table(self.root / f"{name}.json", version)
+                self._tables[name] = table
+            return table
 
     def remember(self, name: str, version: str, key: str, make: Callable[[], T]) -> T:
         """The value under `key` in table `name` (or shipped), made and saved at once the
@@ -152,7 +159,9 @@ class Cache:
             yield partial
 
     def save(self) -> None:
-        for table in self._tables.values():
+        with self._lock:
+            tables = list(self._tables.values())
+        for table in tables:
             table.save()
 
 

@@ -13,10 +13,10 @@ from player.common.audio_format import SAMPLE_RATE
 from player.live.player import Player
 from player.live.screen import Layout, LiveScreen, Moment, chapter_line
 from player.live.terminal import Key, LiveArea, cbreak, is_terminal, read_keys, supports_unicode
+from player.practice.listening import judge
 
 TICK_SECONDS = 0.1
 QUIT_FADE_SECONDS = 1.5
-COMPLETE_SHARE = 0.9  # of the session from where it began: skipping through is not completing
 
 
 @dataclass(frozen=True)
@@ -93,17 +93,18 @@ def listen(
         position = timeline.length
     end = timeline.length if layout.ends_at is None else layout.ends_at
     reached_end = played_out or position >= end
-    spans = player.heard_spans()
-    heard = sum(min(last, end) - first for first, last in spans if first < end)
-    completed = reached_end and heard >= COMPLETE_SHARE * max(end - start, 0)
-    chapters = tuple(
-        mark.title
-        for mark in timeline.chapters
-        if any(begin < mark.end and end > mark.start for begin, end in spans)
+    heard = judge(
+        player.heard_spans(),
+        length=timeline.length,
+        chapters=timeline.chapters,
+        reached_end=reached_end,
+        start=start,
+        ends_at=layout.ends_at,
     )
     return Listening(
-        completed, reached_end, quit_pressed, interrupted, position, heard / SAMPLE_RATE, chapters
-    )
+        heard.completed, reached_end, quit_pressed, interrupted, position,
+        heard.frames / SAMPLE_RATE, heard.chapters,
+    )  # fmt: skip
 
 
 def _fade_away(

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from player.common.audio_format import FRAME_BYTES, SAMPLE_RATE
 from player.live.buffer import PcmBuffer
 from player.live.devices import Clock, Device, DeviceLost, Sound, device_failure
+from player.practice.listening import merge_spans
 from player.session.timeline import Timeline
 
 AHEAD_SECONDS = 20.0  # how far the renderer works ahead of the play cursor
@@ -79,13 +80,7 @@ class Player:
         spans = list(self.heard)
         if self.state.sound is not None and not self.paused:
             spans.append(self._current_span(self.state.sound))
-        merged: list[tuple[int, int]] = []
-        for start, end in sorted(span for span in spans if span[1] > span[0]):
-            if merged and start <= merged[-1][1]:
-                merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
-            else:
-                merged.append((start, end))
-        return merged
+        return merge_spans(spans)
 
     def heard_frames(self) -> int:
         """How much of the session has been played, each part once."""

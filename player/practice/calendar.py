@@ -69,3 +69,9 @@ def _level(minutes: float) -> int:
     if minutes <= 0:
         return 0
     return 1 + sum(minutes >= low for low in STEPS)
+
+
+def day_level(minutes: float) -> int:
+    """A day's shade as a number: 0 for none, 1 for under STEPS[0] minutes, then one more
+    from each of STEPS on (what the web player's calendar colours by)."""
+    return _level(minutes)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,10 +24,11 @@ from player.session.model import (
     Silence,
     Step,
 )
-from player.session.timeline import OPENING, Timeline
+from player.session.timeline import OPENING, ChapterMark, Timeline
 from player.session.units import format_clock
 
 END_STRIKES = 3  # the end bell differs from the others: struck three times
+TIMER_NAME = "timer"  # the name a timer's sittings are logged under
 END_CHAPTER = "End"  # from the end bell's first strike: the sitting is over, the bell rings out
 DEFAULT_TIMER_BELL = "singing-bowl"
 TIMER_BELL_VOLUME_DB = 0.0  # in a timer the bells are the sound to listen for
@@ -116,7 +118,7 @@ def timer_session(plan: TimerPlan, folder: Path) -> Session:
         steps.append(_bell(plan.bell, folder, END_STRIKES))
     title = "Open sitting" if plan.open_ended else f"Timer {format_clock(sitting)}"
     return Session(
-        path=folder / "timer",
+        path=folder / TIMER_NAME,
         title=title,
         description="An unguided sitting, timed by bells.",
         author=None,
@@ -130,7 +132,12 @@ def timer_session(plan: TimerPlan, folder: Path) -> Session:
 def ring_out_from(timeline: Timeline) -> int | None:
     """The frame where a timer's sitting ends, as long as it was asked to last (with its
     warmup): what follows is its end bell ringing out. None for an open sitting."""
-    ends = [mark.start for mark in timeline.chapters if mark.title == END_CHAPTER]
+    return ring_out_in(timeline.chapters)
+
+
+def ring_out_in(chapters: Sequence[ChapterMark]) -> int | None:
+    """As ring_out_from, from a timer's chapters."""
+    ends = [mark.start for mark in chapters if mark.title == END_CHAPTER]
     return ends[-1] if ends else None
 
 
