@@ -82,7 +82,8 @@ def test_a_sitting_is_logged_by_the_rules_of_the_command_line() -> None:
             return answer.status, json.loads(answer.body)["message"]
 
         short = report([[0, 10.5]], False)
-        skipped = report([[0, 3], [80, 88.5]], True)  # to the end (88 s), most of it skipped
+        # to the end (88 s, of which the last 13 s are the end bell's ring-out), most skipped
+        skipped = report([[0, 3], [80, 88.5]], True)
         stopped = report([[0, 40], [30, 70.4]], False)  # heard once, however often played
         whole = report([[0, 50], [51, 88.6]], True)
         foreign = site.request(
@@ -90,17 +91,17 @@ def test_a_sitting_is_logged_by_the_rules_of_the_command_line() -> None:
         )
         practice = site.request("/history").text
     assert short == (200, "Not logged: 0:10 heard, under a minute.")
-    assert skipped == (200, "Not logged: 0:11 heard, under a minute.")
+    assert skipped == (200, "Not logged: 0:03 heard, under a minute.")  # not the ring-out
     assert stopped == (200, "Logged in your practice: 1:10 of Timer 1:15, stopped.")
-    assert whole[1].startswith("Logged in your practice: 1:27 of Timer 1:15, completed")
+    assert whole[1].startswith("Logged in your practice: 1:14 of Timer 1:15, completed")
     assert foreign.status == 403
     sittings = read(history_path())
     assert [(s.session, s.completed, round(s.seconds)) for s in sittings] == [
         ("timer", False, 70),
-        ("timer", True, 87),
+        ("timer", True, 74),
     ]
     assert sittings[0].chapters == ("Bell 1",) and sittings[1].chapters == ("Bell 1", "End")
-    assert "3 minutes in 2 sittings, 1 completed. Streak: 1 day" in practice
+    assert "2 minutes in 2 sittings, 1 completed. Streak: 1 day" in practice
     assert practice.count("<td>Timer 1:15</td>") == 2
     assert practice.count('class="level1"') == 1  # today, under ten minutes
 

@@ -90,7 +90,7 @@ def test_a_sitting_finished_in_the_browser_is_in_meditate_history(browser) -> No
         page.wait_for_function("document.getElementById('logged').textContent !== ''")
         logged = page.locator("#logged").text_content()
         page.close()
-    assert logged.startswith("Logged in your practice: 0:19 of Timer 0:06, completed")
+    assert logged.startswith("Logged in your practice: 0:06 of Timer 0:06, completed")
     history = subprocess.run(
         [*MEDITATE, "history"], capture_output=True, text=True, check=True
     ).stdout
