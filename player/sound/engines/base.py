@@ -135,7 +135,7 @@ class Engine(ABC):
         return UnknownVoice(f"{self.name} has no voice {name!r}{meant} (it has: {known}{more})")
 
 
-def time_limit(words: int) -> float:
+def time_limit(words: int, seconds_per_word: float = SECONDS_PER_WORD) -> float:
     override = os.environ.get("MEDITATE_SPEECH_TIMEOUT", "").strip()
     if override:
         try:
@@ -144,7 +144,7 @@ def time_limit(words: int) -> float:
             raise MeditateError(
                 f"MEDITATE_SPEECH_TIMEOUT={override!r}: expected a number of seconds"
             ) from None
-    return START_SECONDS + SECONDS_PER_WORD * words
+    return START_SECONDS + seconds_per_word * words
 
 
 def speak_each(

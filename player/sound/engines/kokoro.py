@@ -29,6 +29,9 @@ from player.sound.engines.base import (
 
 SHIPPED = Path(__file__).with_name("kokoro_data") / "voices"
 STYLE_BYTES = 510 * 256 * 4
+#: A neural model costs several times the CPU of the other engines for each word (about a
+#: quarter of a CPU second here), so a busy machine is given this long before it counts as hung.
+SECONDS_PER_WORD = 4.0
 WORKER = "player.sound.engines.kokoro_worker"
 _LANGUAGE_NAMES = {
     "en-US": "US English", "en-GB": "British English", "es": "Spanish", "fr": "French",
@@ -54,6 +57,10 @@ class Kokoro(Engine):
     )
     seconds_per_word = 0.266
     takes_pitch = False
+    #: The chain's EQ and room cost Kokoro intelligibility and gave little back: over every
+    #: 12th bundled text, af_heart scored WER 0.137 / P.808 4.25 without them, 0.190 / 4.32
+    #: with them (benchmarks/voice.py; audio/narration/VOICE.md). Its level is still set.
+    shaped = False
 
     def available(self) -> bool:
         return not kokoro_model.missing_packages() and shutil.which(self.program_name) is not None
@@ -115,7 +122,7 @@ class Kokoro(Engine):
             ),
             seconds_per_word=self.seconds_per_word,
             model=path,
-            options=(("weights", str(weights)), ("language", _language(chosen))),
+            options=(("weights", str(weights)),),
         )
 
     def speak(
@@ -136,8 +143,8 @@ class Kokoro(Engine):
             ],
         }
         words = sum(len(p.split()) for p in phrases)
-        run_program(self.name, "speaking", [sys.executable, "-m", WORKER],
-                    stdin=json.dumps(job), limit=time_limit(words))  # fmt: skip
+        run_program(self.name, "speaking", [sys.executable, "-m", WORKER], stdin=json.dumps(job),
+                    limit=time_limit(words, SECONDS_PER_WORD))  # fmt: skip
         missing = [out for out in outputs if not out.is_file()]
         if missing:
             raise SpeechFailure(
