@@ -154,6 +154,21 @@ def test_ctrl_c_while_kokoro_speaks_leaves_nothing_half_written(
     assert gone(worker)  # the model's process was stopped with us, not left running
 
 
+def test_a_worker_whose_meditate_was_killed_outright_stops_by_itself(
+    tmp_path: Path, kokoro_model: Path
+) -> None:
+    env = {**os.environ, "MEDITATE_CACHE": str(tmp_path / "cache"), "TMPDIR": str(tmp_path)}
+    text = "Let the breath come and go, slowly and softly, all by itself. " * 12
+    process = subprocess.Popen(
+        [*MEDITATE, "voices", "--say", text, "--voice", "kokoro", "-o", str(tmp_path / "x.wav")],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    worker = wait_for_worker(process.pid)
+    process.kill()  # SIGKILL: no cleanup of ours runs
+    process.wait()
+    assert gone(worker, seconds=120)  # it notices between two phrases
+
+
 def wait_for_worker(parent: int, timeout: float = 120.0) -> int:
     """The pid of the Kokoro worker `parent` started, once the worker is running."""
     deadline = time.monotonic() + timeout
@@ -174,8 +189,8 @@ def wait_for_worker(parent: int, timeout: float = 120.0) -> int:
     raise AssertionError("the Kokoro worker never started")
 
 
-def gone(pid: int) -> bool:
-    for _ in range(100):
+def gone(pid: int, seconds: float = 10.0) -> bool:
+    for _ in range(round(seconds * 10)):
         try:
             state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
         except FileNotFoundError:

@@ -76,10 +76,12 @@ def voices(
             raise click.UsageError("--voice and --output go with --say TEXT")
         click.echo(listing(), nl=False)
         return
+    from player.cli.signals import sigterm_as_keyboard_interrupt
     from player.common.errors import MeditateError
     from player.common.files import write_file
     from player.sound.speech import Voice, cached_speech
 
+    sigterm_as_keyboard_interrupt()  # a stopped sample stops its engine and writes nothing
     chosen = spec or VoiceSpec("espeak-ng", None, None)
     voice = Voice(chosen.engine, chosen.name, chosen.model, rate, pitch)
     from player.common.cache import user_cache

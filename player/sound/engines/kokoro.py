@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -143,7 +144,8 @@ class Kokoro(Engine):
             ],
         }
         words = sum(len(p.split()) for p in phrases)
-        run_program(self.name, "speaking", [sys.executable, "-m", WORKER], stdin=json.dumps(job),
+        command = [sys.executable, "-m", WORKER, str(os.getpid())]
+        run_program(self.name, "speaking", command, stdin=json.dumps(job),
                     limit=time_limit(words, SECONDS_PER_WORD))  # fmt: skip
         missing = [out for out in outputs if not out.is_file()]
         if missing:

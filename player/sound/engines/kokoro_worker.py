@@ -1,6 +1,6 @@
 """The Kokoro model run as a program of ours, as the other engines run theirs:
 
-    python -m player.sound.engines.kokoro_worker < job.json
+    python -m player.sound.engines.kokoro_worker MEDITATE_PID < job.json
 
 The job names the model file, the voice's style file (510 rows of 256 float32), the speed
 and, for each phrase, its token runs and the WAV to write. The model is loaded once for the
@@ -18,6 +18,8 @@ from __future__ import annotations
 import json
 import os
 import sys
+import threading
+import time
 import wave
 from pathlib import Path
 
@@ -29,6 +31,8 @@ MAX_THREADS = 4
 
 
 def main() -> int:
+    parent = int(sys.argv[1]) if len(sys.argv) > 1 else os.getppid()
+    threading.Thread(target=_end_with, args=(parent,), daemon=True).start()
     job = json.load(sys.stdin)
     import onnxruntime
 
@@ -47,6 +51,14 @@ def main() -> int:
         parts = [speak(session, run, styles, speed) for run in phrase["runs"]]
         write_wav(Path(phrase["wav"]), np.concatenate(parts) if parts else np.zeros(0))
     return 0
+
+
+def _end_with(parent: int) -> None:
+    """Ends this process once meditate is gone (killed outright, nothing of ours ran): nobody
+    waits for the rest, and a model run may last many seconds."""
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
 
 
 def speak(session, tokens: list[int], styles: np.ndarray, speed: np.ndarray) -> np.ndarray:
