@@ -39,6 +39,16 @@ _LANGUAGE_NAMES = {
     "hi": "Hindi", "it": "Italian", "pt-BR": "Brazilian Portuguese",
 }  # fmt: skip
 _ABOUT = {"af_heart": "the bundled narration's voice"}
+#: Every voice of kokoro-js 1.2.1 (voices/NAME.bin); meditate ships a few of them.
+_KOKORO_JS_NAMES = (
+    "af_alloy af_aoede af_bella af_heart af_jessica af_kore af_nicole af_nova af_river af_sarah "
+    "af_sky am_adam am_echo am_eric am_fenrir am_liam am_michael am_onyx am_puck am_santa "
+    "bf_alice bf_emma bf_isabella bf_lily bm_daniel bm_fable bm_george bm_lewis ef_dora em_alex "
+    "em_santa ff_siwis hf_alpha hf_beta hm_omega hm_psi if_sara im_nicola jf_alpha "
+    "jf_gongitsune jf_nezumi jf_tebukuro jm_kumo pf_dora pm_alex pm_santa zf_xiaobei zf_xiaoni "
+    "zf_xiaoxiao zf_xiaoyi zm_yunjian zm_yunxi zm_yunxia zm_yunyang"
+)
+KOKORO_JS_VOICES = frozenset(_KOKORO_JS_NAMES.split())
 
 
 def voices_folder() -> Path:
@@ -98,20 +108,7 @@ class Kokoro(Engine):
         chosen = name or self.default_voice
         path = _voice_files().get(chosen)
         if path is None:
-            if chosen[:1] in ("j", "z") and _kokoro_name(chosen):
-                raise UnknownVoice(
-                    f"kokoro voice {chosen!r} speaks Japanese or Mandarin, which meditate "
-                    "cannot read into phonemes yet; choose another voice"
-                )
-            own = voices_folder() / f"{chosen}.bin"
-            if own.is_file():
-                raise UnknownVoice(
-                    f"{own} is not a Kokoro voice file: expected a style file of "
-                    f"{STYLE_BYTES} bytes (510 x 256 float32), named like af_heart.bin"
-                )
-            raise self.unknown_voice(
-                chosen, hint=f"for another, put its NAME.bin from kokoro-js in {voices_folder()}"
-            )
+            raise self._missing(chosen)
         weights = kokoro_model.ready_model(_tell)
         return EngineVoice(
             engine=self.name,
@@ -124,6 +121,28 @@ class Kokoro(Engine):
             seconds_per_word=self.seconds_per_word,
             model=path,
             options=(("weights", str(weights)),),
+        )
+
+    def _missing(self, name: str) -> UnknownVoice:
+        """Why `name` cannot be spoken, and what to do."""
+        if name[:1] in ("j", "z") and _kokoro_name(name):
+            return UnknownVoice(
+                f"kokoro voice {name!r} speaks Japanese or Mandarin, which meditate cannot "
+                "read into phonemes yet; choose another voice"
+            )
+        own = voices_folder() / f"{name}.bin"
+        if own.is_file():
+            return UnknownVoice(
+                f"{own} is not a Kokoro voice file: expected a style file of {STYLE_BYTES} "
+                "bytes (510 x 256 float32), named like af_heart.bin"
+            )
+        if name in KOKORO_JS_VOICES:
+            return UnknownVoice(
+                f"kokoro voice {name!r} is not shipped with meditate: put {name}.bin (from the "
+                f"voices folder of the npm package kokoro-js 1.2.1) in {voices_folder()}"
+            )
+        return self.unknown_voice(
+            name, hint=f"or put another Kokoro voice file NAME.bin in {voices_folder()}"
         )
 
     def speak(
