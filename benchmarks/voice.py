@@ -7,6 +7,7 @@ Run with the bench extra (`pip install -e '.[bench]'`; `make test` does not inst
     python benchmarks/voice.py --voice espeak-ng --every 4   # every 4th text only
     python benchmarks/voice.py --calibrate --voice festival  # the engine's own pace
     python benchmarks/voice.py --draft-session               # piper: a 10-line draft session
+    python benchmarks/voice.py --voice kokoro:af_heart --unshaped --symbols ipa --every 12
 
 Every narration step with `text:` in sessions/*.yaml is one clip (148 today). A candidate
 `ENGINE[:VOICE]` speaks each text as a draft is spoken (paced, through the processing
@@ -21,6 +22,9 @@ chain) and is encoded as the bundled clips are (tools/make_narration.py), then s
 - speed: seconds of audio made per second of CPU (the engines' processes included);
 - bw99: the frequency below which 99% of the voice's energy lies, at the clips' own rate
   (the recogniser and DNSMOS hear only up to 8 kHz, so this is the one measure of band).
+
+`--unshaped` leaves out the processing chain's filters (the level is still set), and
+`--symbols misaki|ipa` chooses how Kokoro is given espeak-ng's phonemes (kokoro_phonemes.py).
 
 Results go to benchmarks/results/voice-NAME.json (`--out` for another folder), and a
 Markdown table of everything there is printed at the end.
@@ -75,7 +79,8 @@ def parse_voice(spec: str, rate: int):  # -> speech.Voice
 # -- rendering
 
 
-def render(spec: str, texts: list[tuple[str, str]], out: Path, rate: int, batch: int) -> dict:
+def render(spec: str, texts: list[tuple[str, str]], out: Path, rate: int, batch: int,
+           shaped: bool = True) -> dict:  # fmt: skip
     """Speak every text as the bundled clips are made; encode each; time it on the CPU."""
     from make_narration import encode_clip
 
@@ -84,6 +89,7 @@ def render(spec: str, texts: list[tuple[str, str]], out: Path, rate: int, batch:
 
     voice = parse_voice(spec, rate)
     ready = prepare_voice(voice)
+    type(ready.engine).shaped = shaped
     out.mkdir(parents=True, exist_ok=True)
     pairs, audio, cpu = [], 0.0, 0.0
     for start in range(0, len(texts), batch):
@@ -294,10 +300,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--calibrate", action="store_true", help="measure the voice's own pace")
     parser.add_argument("--draft-session", action="store_true", help="time a 10-line draft")
+    parser.add_argument("--unshaped", action="store_true", help="without the chain's filters")
+    parser.add_argument("--symbols", choices=["misaki", "ipa"], help="kokoro: phoneme symbols")
     parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument("--keep", type=Path, help="keep the rendered clips in this folder")
     args = parser.parse_args(argv)
     texts = bundled_texts(args.root if args.bundled else REPO)[:: args.every]
+    if args.symbols:
+        from player.sound.engines import kokoro_phonemes
+
+        kokoro_phonemes.SYMBOLS = args.symbols
     args.out.mkdir(parents=True, exist_ok=True)
     if args.calibrate or args.draft_session:
         for spec in args.voice or ["piper:joe"]:
@@ -311,14 +323,18 @@ def main(argv: list[str] | None = None) -> int:
         result = {"label": f"{label}{subset}", **score(pairs, args.jobs), "per_clip": pairs}
         _save(args.out, label.replace(" ", "-"), result)
     for spec in args.voice:
+        setting = "".join([f" rate {args.rate}" if args.rate != 120 else "",
+                           " unshaped" if args.unshaped else "",
+                           f" {args.symbols}" if args.symbols else ""])  # fmt: skip
         with tempfile.TemporaryDirectory() as scratch:
             folder = args.keep / spec.replace(":", "-") if args.keep else Path(scratch)
-            made = render(spec, texts, folder, args.rate, args.batch)
-            result = {"label": f"{spec} ({made['voice']}, {made['version']}){subset}",
+            made = render(spec, texts, folder, args.rate, args.batch, not args.unshaped)
+            result = {"label": f"{spec}{setting} ({made['voice']}, {made['version']}){subset}",
                       **score(made["pairs"], args.jobs),
                       "speed": made["audio_seconds"] / made["cpu_seconds"],
                       "engine_speed": made["engine_speed"], "per_clip": made["pairs"]}  # fmt: skip
-        _save(args.out, spec.replace(":", "-").replace("/", "_"), result)
+        name = (spec + setting).replace(":", "-").replace("/", "_").replace(" ", "-")
+        _save(args.out, name + (f"-every{args.every}" if args.every > 1 else ""), result)
     print(table(args.out))
     return 0
 

@@ -78,3 +78,27 @@ def write_session(tmp_path: Path) -> Callable[[str, str], Path]:
         return path
 
     return write
+
+
+@pytest.fixture(scope="session")
+def kokoro_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data folder (XDG_DATA_HOME) holding the Kokoro model, put together from its installed
+    parts by the real code once for each test process."""
+    home = tmp_path_factory.mktemp("kokoro-data")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_DATA_HOME", str(home))
+        from player.sound.engines import kokoro_model
+
+        kokoro_model.assemble()
+    return home
+
+
+@pytest.fixture
+def kokoro_model(kokoro_home: Path, isolated_home: Path) -> Path:
+    """The test's own data folder, with the shared Kokoro model linked into it."""
+    from player.sound.engines.kokoro_model import MODEL_NAME, model_path
+
+    target = model_path()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    os.link(kokoro_home / "meditate" / "kokoro" / MODEL_NAME, target)
+    return target

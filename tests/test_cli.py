@@ -38,7 +38,7 @@ def test_list_shows_a_table_of_name_title_length_chapters_tags_and_origin() -> N
     header, *rows = out.splitlines()
     assert header.split() == ["NAME", "TITLE", "LENGTH", "RANGE", "CHAPTERS", "TAGS", "FROM"]
     row = next(r for r in rows if r.startswith("three-breaths"))
-    assert "Three Breaths" in row and "1:28" in row and "1:10-3:05" in row and "bundled" in row
+    assert "Three Breaths" in row and "1:28" in row and "1:12-3:07" in row and "bundled" in row
     assert " 4 " in row  # an Opening, and the three chapters the script names
 
 
@@ -113,11 +113,11 @@ def test_list_marks_a_broken_session_and_keeps_listing_the_rest() -> None:
 def test_show_prints_chapters_steps_and_narration_text() -> None:
     code, out = run("show", "three-breaths")
     assert code == 0
-    assert "Three Breaths  (three-breaths, 1:28, can last 1:10-3:05)" in out
+    assert "Three Breaths  (three-breaths, 1:28, can last 1:12-3:07)" in out
     assert "== Three breaths ==" in out
     assert '"Breathe in slowly."' in out
     assert "repeat 3 times:" in out
-    assert "1 Opening 0:00" in out and "2 Arriving 0:05" in out and "4 Returning 0:55" in out
+    assert "1 Opening 0:00" in out and "2 Arriving 0:05" in out and "4 Returning 0:57" in out
 
 
 def test_show_json_has_duration_chapters_and_events() -> None:

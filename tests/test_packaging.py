@@ -24,6 +24,9 @@ def test_the_wheel_ships_sessions_and_audio_and_lists_them_from_anywhere(tmp_pat
     assert "player/_bundled/sessions/three-breaths.yaml" in names
     assert "player/_bundled/audio/narration/three-breaths/01-arrive.ogg" in names
     assert {"player/web/static/player.js", "player/web/static/style.css"} <= set(names)
+    kokoro = "player/sound/engines/kokoro_data/"
+    for shipped in ("voices/af_heart.bin", "vocab.json", "LICENSE", "NOTICE"):
+        assert kokoro + shipped in names  # the voices and their licence travel together
 
     site = tmp_path / "site"
     install = subprocess.run(

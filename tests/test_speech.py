@@ -1,5 +1,5 @@
-"""Speech from text with the real engines (espeak-ng, festival, flite, piper): pacing, the
-processing chain, the cache and its keys, and every way an engine can fail."""
+"""Speech from text with the real engines (espeak-ng, festival, flite, piper, kokoro): pacing,
+the processing chain, the cache and its keys, and every way an engine can fail."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from player.sound.pacing import EDGE_SECONDS, UnspeakableText, read_wav
 from player.sound.speech import Voice, cached_speech, cached_speeches
 
 TEXT = "Let your shoulders soften, and let your jaw release. Allow your heart to rest."
-ENGINES = {"espeak-ng": 22050, "festival": 32000, "flite": 16000, "piper": 22050}
+ENGINES = {"espeak-ng": 22050, "festival": 32000, "flite": 16000, "piper": 22050, "kokoro": 24000}
 
 
 def seconds(path: Path) -> float:
@@ -55,10 +55,12 @@ def runs(log: Path, word: str = "") -> int:
 
 
 @pytest.fixture(scope="module")
-def spoken(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+def spoken(tmp_path_factory: pytest.TempPathFactory, kokoro_home: Path) -> dict[str, Path]:
     """TEXT spoken by every engine's default voice, once for the module."""
     cache = Cache(tmp_path_factory.mktemp("cache"))
-    return {engine: cached_speech(TEXT, Voice(engine), cache) for engine in ENGINES}
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_DATA_HOME", str(kokoro_home))  # where Kokoro's model is
+        return {engine: cached_speech(TEXT, Voice(engine), cache) for engine in ENGINES}
 
 
 @pytest.mark.parametrize("engine", ENGINES)

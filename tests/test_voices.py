@@ -33,6 +33,20 @@ def test_lists_every_engine_with_its_version_and_default_voice() -> None:
     assert "voice: {engine: piper, model: path/to/voice.onnx}" in out
 
 
+def test_kokoro_lists_its_voices_by_language() -> None:
+    code, out = run()
+    assert code == 0
+    lines = out.splitlines()
+    first = next(i for i, line in enumerate(lines) if line.startswith("kokoro Kokoro-82M v1.0"))
+    assert lines[first + 1] == "  en-US:"
+    assert lines[first + 2].startswith("    af_") and any(
+        line.startswith("    af_heart ") and line.endswith("(default)") for line in lines
+    )
+    for language, voice in [("en-GB", "bf_emma"), ("es", "ef_dora"), ("fr", "ff_siwis")]:
+        heading = lines.index(f"  {language}:")
+        assert lines[heading + 1].startswith(f"    {voice} ")
+
+
 def test_a_missing_engine_is_listed_with_how_to_install_it(tmp_path: Path, monkeypatch) -> None:
     folder = tmp_path / "bin"
     folder.mkdir()

@@ -3,7 +3,7 @@
     python tools/make_narration.py [--root DIR] [--force] [SESSION.yaml ...]
 
 Every narration step with `text:` and a clip path (inside `repeat:` too) is spoken by the
-library's voice (LIBRARY_VOICE: festival's cmu_us_slt_arctic_hts, chosen by measurement; see
+library's voice (LIBRARY_VOICE: Kokoro's af_heart, chosen by measurement; see
 audio/narration/VOICE.md), or by the session's own `voice:` when it has one, exactly as a
 draft is spoken: paced, and through the one processing chain (player.sound.voicing). Each
 clip is encoded as mono Ogg Vorbis at the voice's own sample rate to its path under
@@ -38,7 +38,7 @@ from player.sound import pacing  # noqa: E402
 from player.sound.speech import SOUND_VERSION, Ready, Voice, prepare_voice, speak_clips  # noqa: E402
 
 #: The voice of the bundled library, for sessions without a `voice:` of their own.
-LIBRARY_VOICE = Voice(engine="festival", name="cmu_us_slt_arctic_hts", rate_wpm=120)
+LIBRARY_VOICE = Voice(engine="kokoro", name="af_heart", rate_wpm=120)
 #: Bump when the encoding below changes, so every clip is rewritten.
 ENCODING_VERSION = 3
 #: Vorbis quality 4 keeps the recogniser's word error rate where the unencoded voice has it

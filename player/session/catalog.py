@@ -25,7 +25,7 @@ SYNTHS: dict[str, str] = {
 DRONE_DEFAULT_PITCH_HZ = 136.1
 
 #: The narration engines a session's `voice:` may name (player.sound.engines has each).
-ENGINE_NAMES: tuple[str, ...] = ("espeak-ng", "festival", "flite", "piper")
+ENGINE_NAMES: tuple[str, ...] = ("espeak-ng", "festival", "flite", "piper", "kokoro")
 DEFAULT_ENGINE = "espeak-ng"
 #: Engines that load a voice from a file given as `model:`, and that file's suffix.
 MODEL_SUFFIXES: dict[str, str] = {"piper": ".onnx", "flite": ".flitevox"}

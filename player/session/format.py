@@ -134,13 +134,14 @@ REPEAT_FIELDS: dict[str, Field] = {
 VOICE_FIELDS: dict[str, Field] = {
     "engine": Field(
         Kind.ENGINE,
-        "Who speaks drafts: espeak-ng, festival, flite or piper (`meditate voices` lists them).",
+        "Who speaks drafts: espeak-ng, festival, flite, piper or kokoro (`meditate voices` "
+        "lists them).",
         default="espeak-ng",
     ),
     "name": Field(
         Kind.TEXT,
         "One of the engine's voices, e.g. en-us+f5 (espeak-ng), cmu_us_slt_arctic_hts "
-        "(festival), rms (flite), joe (piper).",
+        "(festival), rms (flite), joe (piper), af_heart (kokoro).",
         default="the engine's own",
     ),
     "model": Field(

@@ -32,6 +32,9 @@ _SOUND_MODULES = (
     "player.sound.engines.festival",
     "player.sound.engines.flite",
     "player.sound.engines.piper",
+    "player.sound.engines.kokoro",
+    "player.sound.engines.kokoro_phonemes",
+    "player.sound.engines.kokoro_worker",
 )
 #: Bump when pacing or processing changes what a clip holds: the bundled clips are remade.
 SOUND_VERSION = 2
@@ -171,7 +174,8 @@ def speak_clips(
             if not np.any(joined):
                 text = " ".join(p.text for p in phrases)[:40]
                 raise SpeechFailure(f"{ready.engine.name} spoke nothing for {text!r}")
-            processed = voicing.process(joined, rate, ready.engine.name)
+            processed = voicing.process(joined, rate, ready.engine.name,
+                                        shape=ready.engine.shaped)  # fmt: skip
             clips.append((voicing.to_pcm16(processed), rate))
             if progress:
                 progress(1)

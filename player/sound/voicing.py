@@ -31,8 +31,16 @@ PEAK_CEILING_DB = -3.0
 _LIMIT_WINDOW_SECONDS = 0.005
 
 
-def process(samples: np.ndarray, rate: int, engine: str = "speech") -> np.ndarray:
-    """16-bit mono speech at `rate` through the chain: float samples at the same rate."""
+def process(
+    samples: np.ndarray, rate: int, engine: str = "speech", *, shape: bool = True
+) -> np.ndarray:
+    """16-bit mono speech at `rate` through the chain: float samples at the same rate.
+    Without `shape` only the level is set (for a voice the filters measured worse on)."""
+    if not shape:
+        voice = samples.astype(np.float64) / 32768
+        return normalise(limit(normalise(voice, rate, engine), rate), rate, engine).astype(
+            np.float32
+        )
     command = [
         "ffmpeg", "-v", "error", "-nostdin", "-f", "s16le", "-ar", str(rate), "-ac", "1",
         "-i", "pipe:0", "-af", FILTERS, "-f", "f32le", "-ac", "1", "pipe:1",

@@ -16,10 +16,11 @@ from player.sound.engines.base import (
 from player.sound.engines.espeak import Espeak
 from player.sound.engines.festival import Festival
 from player.sound.engines.flite import Flite
+from player.sound.engines.kokoro import Kokoro
 from player.sound.engines.piper import Piper
 
 ENGINES: dict[str, Engine] = {
-    engine.name: engine for engine in (Espeak(), Festival(), Flite(), Piper())
+    engine.name: engine for engine in (Espeak(), Festival(), Flite(), Piper(), Kokoro())
 }
 assert tuple(ENGINES) == ENGINE_NAMES, "player.session.catalog lists the same engines"
 

