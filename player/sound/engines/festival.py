@@ -22,6 +22,19 @@ _ABOUT = {
 }
 
 
+#: The language of festival's voices, by a part of their names (Debian's festvox packages).
+_LANGUAGES = (
+    ("cmu_us_", "en-US"), ("kal_", "en-US"), ("ked_", "en-US"), ("rab_", "en-GB"),
+    ("don_", "en-GB"), ("el_", "es"), ("_ru_", "ru"), ("_fi_", "fi"), ("czech", "cs"),
+    ("lp_", "it"), ("pc_", "it"), ("_pl_", "pl"), ("_de_", "de"),
+)  # fmt: skip
+
+
+def _language(name: str) -> str:
+    """A festival voice's BCP 47 tag, from its name; "" when its name does not say."""
+    return next((tag for part, tag in _LANGUAGES if part in f"_{name}"), "")
+
+
 class Festival(Engine):
     name = "festival"
     program_name = "festival"
@@ -42,7 +55,9 @@ class Festival(Engine):
 
     def voices(self) -> list[VoiceInfo]:
         return [
-            VoiceInfo(name, _ABOUT.get(name, ""), default=name == self.default_voice)
+            VoiceInfo(
+                name, _ABOUT.get(name, ""), name == self.default_voice, language=_language(name)
+            )
             for name in self._voice_folders()
         ]
 

@@ -17,6 +17,7 @@ from importlib import metadata
 from pathlib import Path
 
 from player.common.paths import user_data_path
+from player.session.language import language_tag
 from player.sound.engines.base import (
     Engine,
     EngineVoice,
@@ -67,16 +68,21 @@ class Piper(Engine):
 
     def voices(self) -> list[VoiceInfo]:
         found = []
-        if joe_model() is not None:
+        joe = joe_model()
+        if joe is not None:
             found.append(
                 VoiceInfo(
                     "joe",
                     f"US English, male ({JOE_PACKAGE} {metadata.version(JOE_PACKAGE)})",
                     default=True,
                     restriction=JOE_RESTRICTION,
+                    language=_language_of(joe) or "en-US",
                 )
             )
-        found += [VoiceInfo(path.stem, str(path)) for path in _folder_models()]
+        found += [
+            VoiceInfo(path.stem, str(path), language=_language_of(path))
+            for path in _folder_models()
+        ]
         return found
 
     def resolve(self, name: str | None, model: Path | None) -> EngineVoice:
@@ -207,6 +213,17 @@ def _config_of(model: Path) -> dict[str, float]:
     if not isinstance(document, dict) or "phoneme_id_map" not in document:
         raise UnknownVoice(f"{config} is not a Piper voice config (no phoneme_id_map)")
     return inference if isinstance(inference, dict) else {}
+
+
+def _language_of(model: Path) -> str:
+    """A Piper voice's language as a BCP 47 tag, from its .onnx.json ("en_US" is en-US);
+    "" when it does not say or cannot be read."""
+    try:
+        document = json.loads(Path(f"{model}.json").read_text(encoding="utf-8"))
+        code = document["language"]["code"]
+        return language_tag(str(code).replace("_", "-"))
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError):
+        return ""
 
 
 def _digest(model: Path) -> str:
