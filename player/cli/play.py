@@ -7,13 +7,17 @@ import os
 import shlex
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from player.cli.choices import SoundChoice, sound_options
+from player.cli.choices import SoundChoice, narrator_options, sound_options
 from player.cli.exits import EXIT_INTERRUPTED
 from player.cli.params import SESSION
 from player.common.errors import MeditateError
+
+if TYPE_CHECKING:
+    from player.prepare.narrator import NarratorChoice
 
 DEFAULT_SESSION = "grounding"
 
@@ -34,8 +38,11 @@ def default_session() -> Path:
 @click.command()
 @click.argument("session", type=SESSION, required=False)
 @sound_options
+@narrator_options
 @click.option("--no-log", is_flag=True, help="Do not record this sitting in the practice log.")
-def play(session: Path | None, sound: SoundChoice, no_log: bool) -> None:
+def play(
+    session: Path | None, sound: SoundChoice, narrator: NarratorChoice | None, no_log: bool
+) -> None:
     """Play a session now: the default (grounding) when none is named.
 
     On a terminal it shows the chapter, the words being spoken and the time,
@@ -45,11 +52,16 @@ def play(session: Path | None, sound: SoundChoice, no_log: bool) -> None:
     Without a sound card, `meditate export` makes a file to play anywhere, and
     MEDITATE_DEVICE=silent plays in silence, in real time, to try the display.
 
+    --voice speaks the narration with another voice: it starts at once, the voice
+    speaking ahead while the session plays (and kept, so the next time is instant);
+    lines you recorded yourself stay yours unless --replace-recorded.
+
     \b
     Example:
       meditate play
       meditate play heart-opening --from "Softening the walls"
       meditate play grounding --from 4m --no-bells
+      meditate play grounding --voice festival
     """
     from player.session.loader import load_session
     from player.session.model import Bell, flatten
@@ -62,19 +74,31 @@ def play(session: Path | None, sound: SoundChoice, no_log: bool) -> None:
         synthesise_ahead(step.name or "" for step in steps if isinstance(step, Bell))
 
     from player.cli.live import play_and_log
+    from player.cli.narration import prepared, unfolding
     from player.cli.signals import sigterm_as_keyboard_interrupt
     from player.common.audio_format import frames_to_seconds
     from player.common.cache import save_all
     from player.live.session import LiveSession
-    from player.prepare.session import prepare_session
     from player.session.timeline import compile_timeline, locate, resume_frame
     from player.session.units import format_clock
 
-    timeline = compile_timeline(prepare_session(loaded), sound.length)
-    save_all()  # what preparing learned, kept even if this sitting is ended by a kill
-    start = locate(timeline, sound.start_at) if sound.start_at else 0
-    live = LiveSession(timeline, sound.render_options())
     sigterm_as_keyboard_interrupt()
+    narrated = prepared(path, narrator)
+    unfolded = unfolding(narrated, sound.length)
+    try:
+        if unfolded is None:
+            timeline = compile_timeline(narrated.session, sound.length)
+            start = locate(timeline, sound.start_at) if sound.start_at else 0
+        else:
+            unfolded.start()
+            start = unfolded.locate(sound.start_at) if sound.start_at else 0
+            timeline = unfolded.timeline
+    except BaseException:
+        if unfolded is not None:
+            unfolded.close()
+        raise
+    save_all()  # what preparing learned, kept even if this sitting is ended by a kill
+    live = LiveSession(timeline, sound.render_options(), unfolding=unfolded)
     title = timeline.session.title
     outcome = play_and_log(
         live,
@@ -85,6 +109,7 @@ def play(session: Path | None, sound: SoundChoice, no_log: bool) -> None:
         start=start,
     )
     listening = outcome.listening
+    timeline = live.timeline
     heard = format_clock(listening.seconds)
     if listening.completed:
         click.echo(f"Finished {title}. {heard} of practice.")
@@ -96,7 +121,9 @@ def play(session: Path | None, sound: SoundChoice, no_log: bool) -> None:
     resume = resume_frame(timeline, listening.position)
     go_on = format_clock(math.floor(frames_to_seconds(resume)))  # never after the word
     where = f"in '{outcome.chapter}' at {at}" if outcome.chapter else f"at {at}"
-    again = shlex.join(["meditate", "play", session_argument(path), "--from", go_on])
+    voice = ["--voice", str(narrator)] if narrator else []
+    voice += ["--replace-recorded"] if narrator and narrator.replace_recorded else []
+    again = shlex.join(["meditate", "play", session_argument(path), "--from", go_on, *voice])
     click.echo(f"Stopped {where}. To go on: {again}")
     if listening.interrupted:
         sys.exit(EXIT_INTERRUPTED)

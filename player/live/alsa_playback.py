@@ -145,6 +145,11 @@ class AlsaSound:
     def is_playing(self) -> bool:
         return not self._done.is_set()
 
+    def end_at(self, frames: int) -> None:
+        """End `frames` into the PCM rather than at its end: the length of a session placed
+        as it plays is known only once its last clip is spoken."""
+        self._frames = min(self._frames, frames)
+
     def stop(self) -> None:
         """Silence at once: the thread drops what the device holds and closes it."""
         self._stopping.set()

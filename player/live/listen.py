@@ -10,7 +10,7 @@ from typing import TextIO
 
 from player.common.audio_format import SAMPLE_RATE
 from player.live.player import Player
-from player.live.screen import Moment, chapter_line, live_lines
+from player.live.screen import Moment, chapter_line, live_lines, waiting_line
 from player.live.terminal import Key, LiveArea, cbreak, is_terminal, read_keys, supports_unicode
 
 TICK_SECONDS = 0.1
@@ -41,13 +41,16 @@ def listen(
     started: Callable[[], None] | None = None,
     open_ended: bool = False,
 ) -> Listening:
-    """Play from `start` until the end, `q`, or Ctrl-C; the terminal is always restored."""
-    timeline = player.timeline
+    """Play from `start` until the end, `q`, or Ctrl-C; the terminal is always restored.
+
+    Waiting for a narrator speaking ahead is said once: on the live display while it lasts,
+    or in a plain line."""
     live = is_terminal(out)
     unicode = supports_unicode(out)
     quit_pressed = interrupted = False
     stopped_at: int | None = None
     last_chapter: int | None = None
+    said_waiting = False
     keys_mode = cbreak(keys_fd) if keys_fd is not None else contextlib.nullcontext()
     area = LiveArea(out) if live else None
     with keys_mode, area if area else contextlib.nullcontext():
@@ -71,11 +74,12 @@ def listen(
                     break
                 player.keep_up()
                 position = player.position()
+                timeline = player.timeline
                 if area:
                     area.draw(
                         live_lines(
                             timeline,
-                            Moment(position, player.paused),
+                            Moment(position, player.paused, player.waiting),
                             width,
                             unicode=unicode,
                             open_ended=open_ended,
@@ -87,11 +91,16 @@ def listen(
                         out.write(chapter_line(timeline, position) + "\n")
                         out.flush()
                     last_chapter = chapter
+                    if player.waiting and not said_waiting:
+                        out.write(waiting_line(player.waits[-1].frame) + "\n")
+                        out.flush()
+                        said_waiting = True
         except KeyboardInterrupt:
             interrupted = True
         finally:
             position = player.position() if stopped_at is None else stopped_at
             player.stop()
+    timeline = player.timeline
     reached_end = not (quit_pressed or interrupted)
     if reached_end:
         position = timeline.length

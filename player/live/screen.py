@@ -18,6 +18,7 @@ class Moment:
 
     position: int
     paused: bool
+    waiting: bool = False  # for the narrator to speak what comes next
 
 
 def narration_at(timeline: Timeline, frame: int) -> Event | None:
@@ -63,7 +64,7 @@ def live_lines(
         caption = caption.replace("“", '"').replace("”", '"')
     elapsed = format_clock(moment.position / SAMPLE_RATE)
     remaining = format_clock((timeline.length - moment.position) / SAMPLE_RATE)
-    state = "  paused" if moment.paused else ""
+    state = "  paused" if moment.paused else "  waiting for the voice" if moment.waiting else ""
     if open_ended:
         keys = KEYS_HELP if unicode else KEYS_HELP.replace("→", "right").replace("←", "left")
         return [
@@ -93,3 +94,11 @@ def _fit(text: str, width: int) -> str:
 def chapter_line(timeline: Timeline, frame: int) -> str:
     """One plain line for a chapter starting, when the output is not a terminal."""
     return f"{format_clock(frame / SAMPLE_RATE)}  {chapter_title(timeline, frame)}"
+
+
+def waiting_line(frame: int) -> str:
+    """The plain line said the first time playback waits for the narrator."""
+    return (
+        f"{format_clock(frame / SAMPLE_RATE)}  waiting for the voice: it is still speaking "
+        "what comes next"
+    )

@@ -8,15 +8,24 @@ from __future__ import annotations
 import difflib
 import re
 
-# ISO 639-1: every two-letter language code.
-_ISO_639_1 = """aa ab ae af ak am an ar as av ay az ba be bg bh bi bm bn bo br bs ca ce ch co cr cs
-cu cv cy da de dv dz ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha
-he hi ho hr ht hu hy hz ia id ie ig ii ik io is it iu ja jv ka kg ki kj kk kl km kn
-ko kr ks ku kv kw ky la lb lg li ln lo lt lu lv mg mh mi mk ml mn mr ms mt my na nb
-nd ne ng nl nn no nr nv ny oc oj om or os pa pi pl ps pt qu rm rn ro ru rw sa sc sd
-se sg si sk sl sm sn so sq sr ss st su sv sw ta te tg th ti tk tl tn to tr ts tt tw
-ty ug uk ur uz ve vi vo wa wo xh yi yo za zh zu"""
-TWO_LETTER_CODES = frozenset(_ISO_639_1.split())
+# Every two-letter language code (ISO 639-1) with its three-letter one (ISO 639-2/T, the
+# code ID3 tags take): "esspa" is es and spa. From Debian's iso-codes data.
+_ISO_639 = """
+aaaar ababk aeave afafr akaka amamh anarg arara asasm avava ayaym azaze babak bebel bgbul
+bhbih bibis bmbam bnben bobod brbre bsbos cacat ceche chcha cocos crcre csces cuchu cvchv
+cycym dadan dedeu dvdiv dzdzo eeewe elell eneng eoepo esspa etest eueus fafas ffful fifin
+fjfij fofao frfra fyfry gagle gdgla glglg gngrn guguj gvglv hahau heheb hihin hohmo hrhrv
+hthat huhun hyhye hzher iaina idind ieile igibo iiiii ikipk ioido isisl itita iuiku jajpn
+jvjav kakat kgkon kikik kjkua kkkaz klkal kmkhm knkan kokor krkau kskas kukur kvkom kwcor
+kykir lalat lbltz lglug lilim lnlin lolao ltlit lulub lvlav mgmlg mhmah mimri mkmkd mlmal
+mnmon mrmar msmsa mtmlt mymya nanau nbnob ndnde nenep ngndo nlnld nnnno nonor nrnbl nvnav
+nynya ococi ojoji omorm orori ososs papan pipli plpol pspus ptpor quque rmroh rnrun roron
+rurus rwkin sasan scsrd sdsnd sesme sgsag sisin skslk slslv smsmo snsna sosom sqsqi srsrp
+ssssw stsot susun svswe swswa tatam tetel tgtgk ththa titir tktuk tltgl tntsn toton trtur
+tstso tttat twtwi tytah uguig ukukr ururd uzuzb veven vivie vovol wawln wowol xhxho yiyid
+yoyor zazha zhzho zuzul"""
+THREE_LETTERS = {pair[:2]: pair[2:] for pair in _ISO_639.split()}
+TWO_LETTER_CODES = frozenset(THREE_LETTERS)
 
 #: Names people write instead of a code, in English and in the language itself.
 NAMES = {
@@ -85,6 +94,12 @@ def primary_language(tag: str) -> str:
 
 def same_language(first: str, second: str) -> bool:
     return primary_language(first) == primary_language(second)
+
+
+def three_letter_code(tag: str) -> str:
+    """The ISO 639-2 code of a tag's language, as ID3 takes it: spa for es-419."""
+    primary = primary_language(tag)
+    return THREE_LETTERS.get(primary, primary)
 
 
 def _meant(text: str) -> str:
