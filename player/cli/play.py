@@ -89,8 +89,9 @@ def play(
         if unfolded is None:
             timeline = compile_timeline(narrated.session, sound.length)
             start = locate(timeline, sound.start_at) if sound.start_at else 0
-        else:
-            unfolded.start()
+        else:  # placed as the narrator speaks, which starts now only if --from needs it
+            if sound.start_at:
+                unfolded.start()
             start = unfolded.locate(sound.start_at) if sound.start_at else 0
             timeline = unfolded.timeline
     except BaseException:
@@ -111,6 +112,13 @@ def play(
     listening = outcome.listening
     timeline = live.timeline
     heard = format_clock(listening.seconds)
+    if live.waits:
+        waited = sum(wait.seconds or 0.0 for wait in live.waits)
+        times = "once" if len(live.waits) == 1 else f"{len(live.waits)} times"
+        click.echo(
+            f"Waited for the voice {times}, {waited:.1f} s in all: it spoke more slowly than "
+            "the session played (the next time, its clips are ready)."
+        )
     if listening.completed:
         click.echo(f"Finished {title}. {heard} of practice.")
         return

@@ -37,8 +37,9 @@ MARGIN = SAMPLE_RATE // 10  # frames rendered beyond what the device may have re
 @dataclass
 class _Playing:
     sound: Sound | None
-    from_frame: int
+    from_frame: int  # where the sound was at `since`
     since: float
+    origin: int = 0  # where the sound's PCM begins in the session (a wait moves from_frame)
 
 
 @dataclass
@@ -69,6 +70,7 @@ class Player:
         self.waits: list[Wait] = []  # each time playback waited for the narrator
         self.chapter_awaited: int | None = None  # a chapter skipped to before it is placed
         self._ended = False  # the playing sound was told where the session ends
+        self._stall: int | None = None  # where a device that waits for rendering waits now
         self.buffer = buffer
         self.device = device
         self.clock = clock
@@ -105,6 +107,8 @@ class Player:
             return self.state.from_frame
         played = round((self.clock() - self.state.since) * SAMPLE_RATE)
         here = min(self.state.from_frame + played, self.length)
+        if self._stall is not None:
+            here = min(here, self._stall)
         return here if self.hold is None else min(here, max(self.hold, self.state.from_frame))
 
     def heard_spans(self) -> list[tuple[int, int]]:
@@ -226,13 +230,15 @@ class Player:
             self._silence()
             raise self.failure
         self._raise_if_lost()
+        if self.device.waits_for_rendering:
+            self._track_stall()
         if self.unfolding is not None:
             self._follow_narrator()
         here = self.position()
         self.cursor = here
         self._wake.set()
-        if self.paused or here >= self.length or self.hold is not None:
-            return
+        if self.paused or here >= self.length or self.device.waits_for_rendering:
+            return  # a device that waits for rendering pauses by itself (see _track_stall)
         if self.buffer.ready_until(here) < min(here + self.unwaited + MARGIN, self.length):
             # the renderer fell behind the sound: pause, render, and go on where we were
             self._silence()
@@ -260,6 +266,7 @@ class Player:
             self.state = _Playing(None, self.length, self.clock())
             return
         self._ended = self.timeline.complete
+        self._stall = None
         if self.waiting:  # a wait ends where playback goes elsewhere
             self.waits[-1].seconds = self.clock() - self.waits[-1].began
         if self.unfolding is not None and not self.timeline.complete:
@@ -268,7 +275,24 @@ class Player:
             self.buffer.view[frame * FRAME_BYTES : self.buffer.length * FRAME_BYTES],
             lambda at: self._readable(frame + at) - frame,
         )
-        self.state = _Playing(sound, frame, self.clock())
+        self.state = _Playing(sound, frame, self.clock(), frame)
+
+    def _track_stall(self) -> None:
+        """A device that waits for rendering says where it waits (ALSA's `stalled_at`): once
+        the clock has played up to there, the position stays there until it plays again."""
+        sound = self.state.sound
+        if sound is None or self.paused:
+            return
+        stalled = getattr(sound, "stalled_at", None)
+        if stalled is not None:
+            at = self.state.origin + stalled
+            played = round((self.clock() - self.state.since) * SAMPLE_RATE)
+            if self._stall is None and self.state.from_frame + played >= at:
+                self._stall = at
+        elif self._stall is not None:  # it plays again, from where it waited, now
+            self.heard.append((self.state.from_frame, self._stall))
+            self.state = _Playing(sound, self._stall, self.clock(), self.state.origin)
+            self._stall = None
 
     def _readable(self, frame: int) -> int:
         """Where the device may read to from `frame`: the end of what is rendered, or the
@@ -310,33 +334,37 @@ class Player:
             self._play_from(self.length if at is None else at)
             return
         sound = self.state.sound
+        heard = self.state.from_frame + round((self.clock() - self.state.since) * SAMPLE_RATE)
         if timeline.complete:
-            self._resume_at(self.hold)
+            self._end_wait()
             self.hold = None
             if sound is not None and not self._ended:
                 end_at = getattr(sound, "end_at", None)
                 if end_at is not None:
-                    end_at(self.length - self.state.from_frame)
+                    end_at(self.length - self.state.origin)
                 self._ended = True
             return
         if sound is None or self.paused:
             return
-        played = round((self.clock() - self.state.since) * SAMPLE_RATE)
-        heard = self.state.from_frame + played
-        hold = hold_at(timeline, self.buffer.renderable_until(), min(heard, self.hold or heard))
+        here = heard if self.hold is None else min(heard, self.hold)
+        hold = hold_at(timeline, self.buffer.renderable_until(), here)
         if self.waiting and self.hold is not None and hold > self.hold:
-            self._resume_at(self.hold)
-        elif not self.waiting and self.hold is not None and heard >= self.hold:
+            self._end_wait()
+        elif not self.waiting and self.hold is not None and self._reached(heard, self.hold):
             self.waits.append(Wait(self.hold, self.clock()))
         self.hold = hold
 
-    def _resume_at(self, frame: int | None) -> None:
-        """Playback goes on from `frame`, where it waited, now."""
-        if not self.waiting or frame is None:
-            return
-        wait = self.waits[-1]
-        wait.seconds = self.clock() - wait.began
-        self.state = _Playing(self.state.sound, frame, self.clock())
+    def _reached(self, heard: int, hold: int) -> bool:
+        """Whether playback is at the hold: by the clock, or by a device that says it has
+        played all it may and waits (the ALSA device; a device faster than real time)."""
+        stalled = getattr(self.state.sound, "stalled_at", None)
+        return heard >= hold or (stalled is not None and self.state.origin + stalled >= hold)
+
+    def _end_wait(self) -> None:
+        """The narrator has spoken what playback waited for: it goes on (see _track_stall)."""
+        if self.waiting:
+            wait = self.waits[-1]
+            wait.seconds = self.clock() - wait.began
 
     def _current_span(self, sound: Sound) -> tuple[int, int]:
         """What the playing sound has covered: to the end, once it has played out."""

@@ -78,11 +78,12 @@ class LiveSession:
                 unfolding = None
             else:
                 timeline = unfolding.update()
-                if not timeline.known_until:  # narration first: it cannot start without it
-                    unfolding.start()
-                started = _then(started, unfolding.start)  # else once the first sound is out
         options = dataclasses.replace(self.options, start=start)
         buffer = PcmBuffer(Renderer(timeline, options, plan=plan))
+        if unfolding is not None:
+            if buffer.renderable_until() <= start:  # it cannot begin without the narrator
+                unfolding.start()
+            started = _then(started, unfolding.start)  # else once the first sound is out
         player = Player(
             timeline, buffer, device, preroll=preroll_frames(timeline.length), unfolding=unfolding
         )
