@@ -63,9 +63,10 @@ def kept_lines(session: Session, narrator: Narrator) -> list[str]:
     wordless, recorded = kept_clips(session)
     said = []
     if wordless:
+        keeps = "it keeps its clip" if len(wordless) == 1 else "they keep their clips"
         said.append(
             f"{_count(wordless, 'narration step has', 'narration steps have')} no text to "
-            f"speak, so {_lines(wordless)} keep their clips"
+            f"speak, so {keeps} ({_lines(wordless)})"
         )
     if recorded:
         said.append(
