@@ -19,7 +19,7 @@ from player.common.errors import MeditateError
 from player.prepare.narrator import Narrator, NarratorChoice, choose_narrator
 from player.prepare.probe import UnreadableAudio, clip_seconds
 from player.session.layout import Layout
-from player.session.model import Narration, Session
+from player.session.model import Narration, Session, flatten
 from player.session.timeline import Timeline, compile_timeline, locate
 
 POLL_SECONDS = 0.25
@@ -49,6 +49,18 @@ def prepare_narrated(
     loaded = load_session(path)
     narrator = choose_narrator(choice, loaded) if choice is not None else None
     return Narrated(prepare_session(loaded, cache, narrator), narrator)
+
+
+def spoken_so_far(session: Session, cache: Cache | None = None) -> dict[Path, float]:
+    """The real lengths of the session's narrated clips spoken already (kept in the cache)."""
+    cache = cache or user_cache()
+    found = {}
+    for step in flatten(session.steps):
+        if isinstance(step, Narration) and step.narrated and step.clip is not None:
+            clip = step.clip.found
+            if clip not in found and clip.is_file():
+                found[clip] = clip_seconds(clip, cache)
+    return found
 
 
 def spoken_timeline(
