@@ -71,6 +71,17 @@ def _complete_sessions(
     "--loudness", type=DecibelsParam(-40, -5), metavar="LUFS", help="Loudness target [-16]."
 )
 @click.option(
+    "--voice",
+    type=_Checked("engine[:voice]", "voice"),
+    metavar="ENGINE[:VOICE]",
+    help="Speak every session's narration with this voice (none: their own clips) [none].",
+)
+@click.option(
+    "--replace-recorded/--keep-recorded",
+    default=None,
+    help="With --voice: speak the lines you recorded yourself too [keep].",
+)
+@click.option(
     "--prune", is_flag=True, help="Remove the episodes, and their files, of sessions not named now."
 )
 @click.option(
@@ -101,12 +112,15 @@ def publish(
     sessions whose script, sounds or options changed are exported again.
     Episodes of sessions no longer named stay until --prune; files that
     publish did not write are never replaced (without --force) or deleted.
+    --voice narrates every session with one voice (your own recordings kept
+    unless --replace-recorded); --voice none goes back to their own clips.
 
     \b
     Example:
       meditate publish site --all --base-url https://example.org/meditations/
       meditate publish site
       meditate publish site grounding three-breaths --prune
+      meditate publish site --voice festival
     """
     from player.cli.signals import sigterm_as_keyboard_interrupt
     from player.output.publish.settings import ALL, PublishSettings, read_settings

@@ -35,6 +35,17 @@ class NarratorChoice:
         return f"{self.engine}:{voice}" if voice else self.engine
 
 
+def parse_choice(text: str, replace_recorded: bool = False) -> NarratorChoice:
+    """ENGINE, ENGINE:VOICE or ENGINE:FILE (a voice file by its suffix) as a choice."""
+    from player.session.catalog import MODEL_SUFFIXES
+
+    engine, _, voice = text.partition(":")
+    suffix = MODEL_SUFFIXES.get(engine)
+    if suffix and voice.endswith(suffix):
+        return NarratorChoice(engine, None, Path(voice).expanduser().absolute(), replace_recorded)
+    return NarratorChoice(engine, voice or None, None, replace_recorded)
+
+
 @dataclass(frozen=True)
 class Narrator:
     """A narrator found and ready to speak."""

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from player.common.cache import Cache, code_version, user_cache
 from player.output.export import FileSettings, cover_path
+from player.session.model import Narration, flatten
 from player.session.timeline import Timeline
 from player.sound.render import RenderOptions
 
@@ -34,11 +35,18 @@ def episode_digest(
     cover = cover_path(session)
     if cover.exists():  # an export without the bundled cover has none
         files.append(cover)
+    # a narrator's clip is known by its name, a digest of all that decides it, whether it
+    # is spoken yet or not
+    narrated = {
+        step.clip.found
+        for step in flatten(session.steps)
+        if isinstance(step, Narration) and step.narrated and step.clip is not None
+    }
     document = {
         "format": FORMAT,
         "options": dataclasses.asdict(options),
         "settings": dataclasses.asdict(settings),
-        "files": [file_digest(path, cache) for path in files],
+        "files": [path.name if path in narrated else file_digest(path, cache) for path in files],
     }
     return hashlib.sha256(json.dumps(document, sort_keys=True).encode()).hexdigest()
 
