@@ -62,7 +62,11 @@ def _complete_sessions(
     type=click.Path(path_type=Path, exists=True, dir_okay=False),
     help="Cover art (PNG or JPEG); made square, 1400 to 3000 pixels a side.",
 )
-@click.option("--language", type=_Checked("code", "language"), help="Language code, e.g. en or de.")
+@click.option(
+    "--language",
+    type=_Checked("code", "language"),
+    help="Its language, e.g. en or de [the sessions' language: when they share one, else en].",
+)
 @click.option(
     "--explicit/--clean", default=None, help="Whether podcast apps mark it explicit [clean]."
 )
@@ -77,9 +81,9 @@ def _complete_sessions(
     help="Speak every session's narration with this voice (none: their own clips) [none].",
 )
 @click.option(
-    "--replace-recorded/--keep-recorded",
-    default=None,
-    help="With --voice: speak the lines you recorded yourself too [keep].",
+    "--recorded",
+    type=click.Choice(["keep", "replace"]),
+    help="With --voice: keep the lines you recorded yourself, or speak them too [keep].",
 )
 @click.option(
     "--prune", is_flag=True, help="Remove the episodes, and their files, of sessions not named now."
@@ -113,7 +117,7 @@ def publish(
     Episodes of sessions no longer named stay until --prune; files that
     publish did not write are never replaced (without --force) or deleted.
     --voice narrates every session with one voice (your own recordings kept
-    unless --replace-recorded); --voice none goes back to their own clips.
+    unless --recorded replace); --voice none goes back to their own clips.
 
     \b
     Example:
@@ -133,6 +137,8 @@ def publish(
     selection = ALL if publish_all else tuple(_remembered_form(n) for n in names) or None
     if given["cover"] is not None:
         given["cover"] = given["cover"].absolute()
+    recorded = given.pop("recorded")
+    given["replace_recorded"] = None if recorded is None else recorded == "replace"
     asked = PublishSettings(sessions=selection, **{k: v for k, v in given.items() if v is not None})
     settings = read_settings(folder).merged(asked)
     if settings.sessions is None:

@@ -26,7 +26,6 @@ DEFAULT_BITRATE = "128k"
 DEFAULT_LOUDNESS = -16.0  # LUFS: what podcast platforms ask of stereo speech
 ALL = "all"
 NO_VOICE = "none"  # each session's own clips
-_LANGUAGE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
 _BITRATE = re.compile(r"(\d+)\s*k?")
 _HEADER = (
     "# meditate publish: the settings of this folder's podcast. Edit freely; options given\n"
@@ -76,9 +75,10 @@ def base_url(value: str) -> str:
 
 
 def language(value: str) -> str:
-    if not _LANGUAGE.fullmatch(value.strip()):
-        raise ValueError(f"{value!r} is not a language code such as en, de or en-GB")
-    return value.strip()
+    """A BCP 47 tag in its usual case; ValueError (with what was meant) for anything else."""
+    from player.session.language import language_tag
+
+    return language_tag(value)
 
 
 def voice(value: str) -> str:
