@@ -90,9 +90,11 @@ def play(
             timeline = compile_timeline(narrated.session, sound.length)
             start = locate(timeline, sound.start_at) if sound.start_at else 0
         else:  # placed as the narrator speaks, which starts now only if --from needs it
+            start = 0
             if sound.start_at:
                 unfolded.start()
-            start = unfolded.locate(sound.start_at) if sound.start_at else 0
+                said = f"Speaking what comes before {sound.start_at} first ({narrator})"
+                start = unfolded.locate(sound.start_at, lambda: click.echo(said, err=True))
             timeline = unfolded.timeline
     except BaseException:
         if unfolded is not None:

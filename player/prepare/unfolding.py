@@ -170,9 +170,10 @@ class Unfolding:
                 told = now
         return timeline
 
-    def locate(self, reference: str) -> int:
+    def locate(self, reference: str, waiting: Callable[[], None] | None = None) -> int:
         """The frame `reference` (a chapter, or a time, as --from takes them) means, once
-        what comes before it is placed. Raises MeditateError for a reference to nothing."""
+        what comes before it is placed; `waiting` is called first if that takes speaking.
+        Raises MeditateError for a reference to nothing."""
         locate(self.timeline, reference)  # no such chapter, or past the end: said at once
 
         def placed(timeline: Timeline) -> bool:
@@ -181,6 +182,8 @@ class Unfolding:
             except MeditateError:
                 return False
 
+        if waiting is not None and not placed(self.update()):
+            waiting()
         return locate(_placed_part(self.wait(placed)), reference)
 
     def _heard(self, target: Path) -> None:
