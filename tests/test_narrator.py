@@ -138,6 +138,25 @@ def _mentions(cmdline: Path, folder: Path) -> bool:
         return False
 
 
+def test_a_voice_that_fails_while_it_plays_is_one_located_line(write_session, tmp_path) -> None:
+    folder = tmp_path / "bin"
+    folder.mkdir()
+    broken = folder / "festival"
+    real = subprocess.run(["which", "festival"], capture_output=True, text=True).stdout.strip()
+    broken.write_text(f'#!/bin/sh\ncase "$*" in *.scm) echo "SIOD ERROR: out of heap" >&2; '
+                      f'exit 3;; esac\nexec "{real}" "$@"\n')  # fmt: skip
+    broken.chmod(0o755)
+    session = write_session(VOICED)
+    env, _ = playing_env(tmp_path, folder)
+    done = run(env, "play", str(session), "--voice", "festival", "--no-log")
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    (line,) = [line for line in done.stderr.splitlines() if line.startswith("meditate:")]
+    assert f"{session}:11:5: festival could not speak this narration: festival failed while" in line
+    assert "exit status 3: SIOD ERROR: out of heap" in line
+    assert spoken_clips(tmp_path / "cache") == []
+
+
 def test_an_export_with_a_voice_names_it_and_its_language_and_is_made_again_the_same(
     write_session, tmp_path
 ) -> None:
