@@ -106,7 +106,7 @@ def test_voices_lists_those_of_a_language() -> None:
     assert lines[0] == "Voices for fr:" and lines[1].startswith("  espeak-ng: fr-fr+f5")
 
 
-def test_show_gives_the_lengths_of_a_voice_and_marks_the_estimates(write_session) -> None:
+def test_show_gives_the_lengths_of_a_voice_and_marks_the_estimates(write_session, tmp_path):
     path = write_session("title: T\nsteps:\n  - text: Breathe in slowly.\n  - silence: 1s\n")
     shown = CliRunner().invoke(main, ["show", str(path), "--voice", "flite", "--json"])
     assert shown.exit_code == 0, shown.output
@@ -114,7 +114,8 @@ def test_show_gives_the_lengths_of_a_voice_and_marks_the_estimates(write_session
     assert document["narrator"] == "flite (rms)"
     (speech,) = [e for e in document["events"] if e["kind"] == "narration"]
     assert speech["estimated"] is True
-    spoken = CliRunner().invoke(main, ["export", str(path), "--voice", "flite", "-o", "x.wav"])
+    target = str(tmp_path / "spoken.wav")
+    spoken = CliRunner().invoke(main, ["export", str(path), "--voice", "flite", "-o", target])
     assert spoken.exit_code == 0, spoken.output
     again = json.loads(CliRunner().invoke(main, ["show", str(path), "--voice", "flite",
                                                   "--json"]).output)  # fmt: skip

@@ -228,10 +228,11 @@ def test_what_the_voice_leaves_as_it_is_is_said_once(write_session, make_wav, tm
         ("festivl", "unknown engine 'festivl'"),
     ],
 )
-def test_a_voice_that_cannot_be_had_is_one_line(write_session, voice, said) -> None:
+def test_a_voice_that_cannot_be_had_is_one_line(write_session, tmp_path, voice, said) -> None:
     spanish = "" if ":" in voice else "language: es\n"
     session = write_session(f"title: T\n{spanish}steps:\n  - text: Hola.\n")
-    done = run(dict(os.environ), "export", str(session), "--voice", voice, "-o", "x.wav")
+    target = str(tmp_path / "never.wav")
+    done = run(dict(os.environ), "export", str(session), "--voice", voice, "-o", target)
     assert done.returncode == 2
     (line,) = done.stderr.splitlines()
     assert said in line and "Traceback" not in done.stderr

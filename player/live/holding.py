@@ -10,8 +10,18 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from player.session.timeline import Event, EventKind, Timeline
+
+
+@dataclass
+class Wait:
+    """Playback waiting for the narrator: where, since when, and, once over, for how long."""
+
+    frame: int
+    began: float
+    seconds: float | None = None
 
 
 def hold_at(timeline: Timeline, limit: int, position: int) -> int:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from player.common.audio_format import FRAME_BYTES, SAMPLE_RATE
 from player.live.buffer import PcmBuffer
 from player.live.devices import Clock, Device, DeviceLost, Sound, device_failure
-from player.live.holding import hold_at
+from player.live.holding import Wait, hold_at
 from player.session.timeline import Timeline
 from player.sound.render import BLOCK
 
@@ -40,15 +40,6 @@ class _Playing:
     from_frame: int  # where the sound was at `since`
     since: float
     origin: int = 0  # where the sound's PCM begins in the session (a wait moves from_frame)
-
-
-@dataclass
-class Wait:
-    """Playback waiting for the narrator: where, since when, and, once over, for how long."""
-
-    frame: int
-    began: float
-    seconds: float | None = None
 
 
 class Player:

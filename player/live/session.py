@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING, TextIO
 from player.common.clock import now
 from player.live.buffer import PcmBuffer, preroll_frames, renders_all_first
 from player.live.devices import Device, default_device
+from player.live.holding import Wait
 from player.live.listen import Listening, listen
-from player.live.player import Player, Wait
+from player.live.player import Player
 from player.live.screen import chapter_title
 from player.practice.history import Sitting, record, worth_logging
 from player.session.timeline import Timeline

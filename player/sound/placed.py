@@ -31,13 +31,20 @@ def mixable_until(timeline: Timeline) -> int:
     return until
 
 
-def speech_spans(timeline: Timeline) -> list[tuple[int, int]]:
-    """Where narration sounds, in time order: the clip awaited at the frontier of a timeline
-    still being placed sounds from there on for as long as anything can last."""
+def speech_spans(timeline: Timeline, bridge: int) -> list[tuple[int, int]]:
+    """Where narration sounds, in time order, spans less than `bridge` apart merged: the clip
+    awaited at the frontier of a timeline still being placed sounds from there on for as
+    long as anything can last."""
     spans = [(e.start, e.end) for e in timeline.events if e.kind is EventKind.NARRATION]
     if timeline.frontier is not None:
         spans.append((timeline.frontier, BEYOND))
-    return spans
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start - merged[-1][1] < bridge:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def ends_at(timeline: Timeline) -> int:

@@ -135,7 +135,7 @@ class Renderer:
         self._rings = list(timeline.rings) if bells else []
         self._ring_starts = [ring.start for ring in self._rings]
         self._ring_reach = max((ring.length for ring in self._rings), default=0)
-        self._speech = _merged_spans(speech_spans(timeline), DUCK_BRIDGE)
+        self._speech = speech_spans(timeline, DUCK_BRIDGE)
         self._speech_starts = [start for start, _ in self._speech]
         for event in self._events:
             long = event.clip is not None and event.length > STREAM_SECONDS * SAMPLE_RATE
@@ -394,13 +394,3 @@ def describe(event: Event) -> str:
     """What an event's sound is, for messages: where it is written and what it is."""
     kind = "narration clip" if event.kind is EventKind.NARRATION else "bell"
     return f"{event.where}: {kind}"
-
-
-def _merged_spans(spans: list[tuple[int, int]], bridge: int) -> list[tuple[int, int]]:
-    merged: list[tuple[int, int]] = []
-    for start, end in sorted(spans):
-        if merged and start - merged[-1][1] < bridge:
-            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
-        else:
-            merged.append((start, end))
-    return merged
