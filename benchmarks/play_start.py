@@ -107,23 +107,38 @@ def player_env(home: Path, cache: Path | None) -> dict[str, str]:
     return env
 
 
-def narrated(session: str, voice: str, seconds: float, home: Path, cache: Path) -> None:
+def narrated(
+    session: str, voice: str, seconds: float, home: Path, cache: Path, capture: Path
+) -> None:
     """Play `session` with `voice` and an empty cache for `seconds`, then stop it as Ctrl-C
-    does: print what it said of waiting for the voice, and how many lines were spoken."""
+    does: print what it said of waiting for the voice, and when each line was spoken against
+    when a listener in real time would hear it (the file device is faster at first)."""
     env = player_env(home, cache)
+    capture.unlink(missing_ok=True)
+    speech_folder = cache / "meditate" / "speech"
+    logs = home / "narrated.out", home / "narrated.err"
     started = time.perf_counter()
-    process = subprocess.Popen(
-        [meditate(), "play", session, "--no-log", "--voice", voice], env=env,
-        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
-    try:
-        out, err = process.communicate(timeout=seconds)
-    except subprocess.TimeoutExpired:
-        process.send_signal(signal.SIGINT)
-        out, err = process.communicate(timeout=60)
+    with logs[0].open("w") as out_file, logs[1].open("w") as err_file:
+        process = subprocess.Popen(
+            [meditate(), "play", session, "--no-log", "--voice", voice], env=env,
+            stdin=subprocess.DEVNULL, stdout=out_file, stderr=err_file,
+        )  # fmt: skip
+        first_sound = None
+        ready: dict[str, float] = {}  # each clip, when it was kept
+        while process.poll() is None and time.perf_counter() - started < seconds:
+            now = time.perf_counter()
+            if first_sound is None and capture.exists() and capture.stat().st_size:
+                first_sound = now
+            if speech_folder.is_dir():
+                for clip in speech_folder.glob("*.wav"):
+                    ready.setdefault(clip.name, now)
+            time.sleep(0.02)
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)
+        process.wait(timeout=60)
     wall = time.perf_counter() - started
+    out, err = logs[0].read_text(), logs[1].read_text()
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    spoken = len(list((cache / "meditate" / "speech").glob("*.wav")))
     shown = subprocess.run(
         [meditate(), "show", session, "--voice", voice, "--json"], env=env,
         capture_output=True, text=True, check=True,
@@ -138,9 +153,21 @@ def narrated(session: str, voice: str, seconds: float, home: Path, cache: Path) 
             print(f"  {line}")
     if "Waited for the voice" not in out:
         print("  no narration had to wait")
-    print(f"  {spoken} lines spoken and kept, {heard} of the {len(speech)} narration events "
+    print(f"  {len(ready)} lines spoken and kept, {heard} of the {len(speech)} narration events "
           f"placed by them (meditate and its engines: "
           f"{usage.ru_utime + usage.ru_stime:.1f} s of CPU)")  # fmt: skip
+    if first_sound is not None:
+        leads = [
+            (event["start"] - (ready[Path(event["source"]).name] - first_sound), event["start"])
+            for event in speech
+            if Path(event["source"]).name in ready
+        ]
+        late = [start for lead, start in leads if lead < 0]
+        lead, at = min(leads) if leads else (0.0, 0.0)
+        print(
+            f"  heard in real time from its first sound, {len(late)} of {len(leads)} lines would "
+            f"wait; the tightest was ready {lead:.1f} s before it is heard (at {at:.0f} s)"
+        )
     if err.strip():
         print(f"  stderr: {err.strip()}")
 
@@ -246,7 +273,7 @@ def main() -> None:
             )
         if args.voice and args.narrate > 0:
             first = generated(args.sessions.split(",")[0], folder)
-            narrated(first, args.voice, args.narrate, folder, folder / "narrated-cache")
+            narrated(first, args.voice, args.narrate, folder, folder / "narrated-cache", capture)
         if args.listen <= 0:
             return
         session = Path(generated("s60", folder))

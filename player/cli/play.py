@@ -117,9 +117,10 @@ def play(
     if live.waits:
         waited = sum(wait.seconds or 0.0 for wait in live.waits)
         times = "once" if len(live.waits) == 1 else f"{len(live.waits)} times"
+        where = ", ".join(format_clock(frames_to_seconds(w.frame)) for w in live.waits[:5])
         click.echo(
-            f"Waited for the voice {times}, {waited:.1f} s in all: it spoke more slowly than "
-            "the session played (the next time, its clips are ready)."
+            f"Waited for the voice {times} (at {where}), {waited:.1f} s in all: it spoke more "
+            "slowly than the session played (the next time, its clips are ready)."
         )
     if listening.completed:
         click.echo(f"Finished {title}. {heard} of practice.")
