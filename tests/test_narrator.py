@@ -97,7 +97,7 @@ def test_play_speaks_with_the_voice_while_it_plays_and_equals_the_export(write_s
 
 def test_a_voice_slower_than_playback_is_waited_for_between_steps(write_session, tmp_path):
     session = write_session(VOICED)
-    env, capture = playing_env(tmp_path, slow_festival(tmp_path / "bin", 2))
+    env, capture = playing_env(tmp_path, slow_festival(tmp_path / "bin", 1))
     done = run(env, "play", str(session), "--voice", "festival", "--no-log")
     assert done.returncode == 0, done.stderr
     assert "waiting for the voice" in done.stdout
