@@ -231,7 +231,7 @@ def test_the_time_stopped_at_is_the_time_shown_and_going_back_to_the_words_is_sa
     def stopped_at(seconds: float) -> str:
         listening = Listening(False, False, True, False, round(seconds * 44100), seconds)
         began = datetime.datetime(2026, 11, 25, 7, 0).astimezone()
-        return stopped_line(timeline, Outcome(listening, began, ""), "s.yaml", "")
+        return stopped_line(timeline, Outcome(listening, began, ""), "s.yaml", "", [])
 
     # 19.6 s shows as 0:19 on the display's clock: said so, and gone on from
     assert stopped_at(19.6) == "Stopped at 0:19. To go on: meditate play s.yaml --from 0:19"

@@ -102,8 +102,8 @@ def test_unknown_key_suggests_the_closest_valid_one(write_session: WriteSession)
     path = write_session("title: T\ndescripton: x\nsteps:\n  - silence: 1s\n")
     assert only_problem(path) == (
         f"{path}:2:1: unknown key 'descripton'; did you mean 'description'? "
-        "(expected one of: version, title, description, author, tags, cover, voice, ambient, "
-        "steps)"
+        "(expected one of: version, title, description, author, tags, language, cover, voice, "
+        "ambient, steps)"
     )
 
 

@@ -7,9 +7,14 @@ import os
 import shutil
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
+if TYPE_CHECKING:
+    from player.prepare.narrator import NarratorChoice
+
+from player.cli.choices import narrator_options
 from player.cli.exits import EXIT_USER_ERROR
 from player.cli.params import DURATION, SESSION
 
@@ -68,45 +73,62 @@ def terminal_width() -> int | None:
     help="Also draw the session to a PNG: loudness, what sounds when, chapters, beds.",
 )
 @click.option("--length", type=DURATION, help="Show it stretched or shrunk to this length.")
-def show(session: Path, as_json: bool, plot: Path | None, length: float | None) -> None:
+@narrator_options
+def show(
+    session: Path,
+    as_json: bool,
+    plot: Path | None,
+    length: float | None,
+    narrator: NarratorChoice | None,
+) -> None:
     """Show a session's timeline: chapters, steps with start times and narration text.
+
+    With --voice, the lengths are that voice's: of the lines it has spoken before, and
+    estimated (~) for the others, which play or export speak.
 
     \b
     Example:
       meditate show grounding
       meditate show ./my-session.yaml --json
       meditate show heart-opening --plot heart-opening.png
+      meditate show grounding --voice festival
     """
+    from player.cli.narration import prepared
     from player.cli.report import show_text, timeline_json
-    from player.prepare.session import load_prepared
+    from player.prepare.unfolding import spoken_so_far
     from player.session.timeline import compile_timeline
 
-    timeline = compile_timeline(load_prepared(session), length)
+    narrated = prepared(session, narrator, quiet=as_json)
+    spoken = spoken_so_far(narrated.session)
+    timeline = compile_timeline(narrated.session, length, spoken)
     if plot is not None:
         from player.output.plot import draw
 
         written = draw(timeline, plot)
         click.echo(f"Wrote {written} (the plot of {session.stem})", err=True)
     if as_json:
-        click.echo(json.dumps(timeline_json(session.stem, timeline), indent=2))
+        click.echo(json.dumps(timeline_json(session.stem, timeline, narrated.credit), indent=2))
     else:
-        click.echo(show_text(session.stem, timeline))
+        click.echo(show_text(session.stem, timeline, narrated.credit))
 
 
 @click.command()
 @click.argument("sessions", nargs=-1, type=SESSION)
-def check(sessions: tuple[Path, ...]) -> None:
+@narrator_options
+def check(sessions: tuple[Path, ...], narrator: NarratorChoice | None) -> None:
     """Check sessions for errors; all visible sessions when none are named.
 
     Reads every script, finds every file it names and decodes every sound file in
     full, as play and export will (a file found sound is remembered, so checking
     again is quick). Reports every problem as FILE:LINE:COLUMN: message, and warns
     of narration still spoken from text. Exits 0 when all are valid, 2 otherwise.
+    With --voice, it checks that the voice can speak each session instead.
 
     \b
     Example:
       meditate check
       meditate check grounding ./draft.yaml
+      meditate check grounding --voice festival
     """
     from player.cli.report import display_path, draft_warning
     from player.prepare.checking import every_problem
@@ -120,7 +142,7 @@ def check(sessions: tuple[Path, ...]) -> None:
     failed = 0
     for path in paths:
         try:
-            session, found = every_problem(path)
+            session, found = every_problem(path, narrator=narrator)
         except SessionError as error:  # not YAML: nothing else can be found
             session, found = None, list(error.problems)
         for problem in found:
@@ -131,7 +153,7 @@ def check(sessions: tuple[Path, ...]) -> None:
         timeline = compile_timeline(session)
         where = display_path(path)
         click.echo(f"ok  {path.stem}  ({format_clock(timeline.seconds)}, {where})")
-        warning = draft_warning(timeline.session)
+        warning = None if narrator else draft_warning(timeline.session)
         if warning:
             click.echo(warning, err=True)
         for placeholder in placeholder_problems(path):

@@ -9,9 +9,10 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from player.cli.params import DURATION, DecibelsParam
+from player.cli.params import DURATION, VOICE_SPEC, DecibelsParam, VoiceSpec
 
 if TYPE_CHECKING:
+    from player.prepare.narrator import NarratorChoice
     from player.sound.render import RenderOptions
 
 
@@ -77,3 +78,39 @@ def sound_options(command: Callable[..., Any]) -> Callable[..., Any]:
     for option in reversed(options):
         with_choice = option(with_choice)
     return with_choice
+
+
+VOICE_HELP = (
+    "Speak every narration that has text with this voice instead of its clip (ENGINE, "
+    "ENGINE:VOICE or ENGINE:FILE; see meditate voices). Your own recordings are kept."
+)
+REPLACE_HELP = "With --voice: speak your own recorded lines too, instead of keeping them."
+
+
+def narrator_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Adds --voice and --replace-recorded; the command receives them as one
+    `narrator: NarratorChoice | None`."""
+
+    @functools.wraps(command)
+    def with_narrator(
+        *args: Any, voice: VoiceSpec | None, replace_recorded: bool, **kwargs: Any
+    ) -> Any:
+        return command(*args, narrator=narrator_choice(voice, replace_recorded), **kwargs)
+
+    with_narrator = click.option("--replace-recorded", is_flag=True, help=REPLACE_HELP)(
+        with_narrator
+    )
+    return click.option("--voice", type=VOICE_SPEC, metavar="ENGINE[:VOICE]", help=VOICE_HELP)(
+        with_narrator
+    )
+
+
+def narrator_choice(voice: VoiceSpec | None, replace_recorded: bool) -> NarratorChoice | None:
+    """--voice and --replace-recorded as the narrator chosen, or None without --voice."""
+    if voice is None:
+        if replace_recorded:
+            raise click.UsageError("--replace-recorded goes with --voice ENGINE[:VOICE]")
+        return None
+    from player.prepare.narrator import NarratorChoice
+
+    return NarratorChoice(voice.engine, voice.name, voice.model, replace_recorded)

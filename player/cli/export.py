@@ -11,13 +11,14 @@ from typing import TYPE_CHECKING
 
 import click
 
-from player.cli.choices import SoundChoice, sound_options
+from player.cli.choices import SoundChoice, narrator_options, sound_options
 from player.cli.exits import EXIT_INTERRUPTED, EXIT_USER_ERROR
 from player.cli.params import BITRATE, SESSION, DecibelsParam
 from player.common.errors import MeditateError
 
 if TYPE_CHECKING:
     from player.output.export import FileSettings
+    from player.prepare.narrator import NarratorChoice
     from player.sound.render import RenderOptions
 
 
@@ -35,11 +36,13 @@ class _Writing:
     progress: bool  # draw a progress bar
     quiet: bool
     captions: str | None  # vtt, srt or lrc: a captions file beside each export
+    narrator: NarratorChoice | None = None  # --voice: who speaks the narration
 
 
 @click.command("export")
 @click.argument("session", type=SESSION, required=False)
 @sound_options
+@narrator_options
 @click.option(
     "-o",
     "--output",
@@ -96,6 +99,7 @@ class _Writing:
 def export_command(
     session: Path | None,
     sound: SoundChoice,
+    narrator: NarratorChoice | None,
     output: str | None,
     export_all: bool,
     directory: Path | None,
@@ -113,11 +117,17 @@ def export_command(
     The file appears only when it is complete; an existing file is never
     replaced without --force. Progress shows on a terminal.
 
+    --voice speaks the narration with another voice first (kept, so the next
+    time is instant); the file is what play --voice plays, sample for sample,
+    and its tags name the narrator. Lines you recorded yourself stay yours
+    unless --replace-recorded.
+
     \b
     Example:
       meditate export three-breaths
       meditate export grounding -o grounding.flac
       meditate export grounding --captions vtt
+      meditate export grounding --voice festival -o grounding-slt.mp3
       meditate export --all -d ~/Music/meditations -j 2
     """
     from player.cli.signals import sigterm_as_keyboard_interrupt
@@ -131,6 +141,7 @@ def export_command(
         progress=not quiet and sys.stderr.isatty(),
         quiet=quiet,
         captions=captions,
+        narrator=narrator,
     )
     try:
         if export_all:
@@ -173,23 +184,27 @@ def export_target(name: str, written: str | None, fmt: str | None) -> Path:
 
 
 def _export_one(session: Path, target: Path, sound: SoundChoice, writing: _Writing) -> None:
+    from player.cli.narration import prepared, whole_timeline
     from player.cli.progress import frames_progress
     from player.common.files import OutputExists
     from player.output.export import export, write_captions
-    from player.prepare.session import load_prepared
-    from player.session.timeline import compile_timeline, locate
+    from player.session.timeline import locate
     from player.session.units import format_clock
 
     sidecar = target.with_suffix(f".{writing.captions}") if writing.captions else None
     if sidecar is not None and sidecar.exists() and not writing.force:
         raise OutputExists(sidecar)
-    timeline = compile_timeline(load_prepared(session), sound.length)
+    if target.exists() and not writing.force:
+        raise OutputExists(target)  # before any speaking
+    narrated = prepared(session, writing.narrator, quiet=writing.quiet)
+    timeline, plan = whole_timeline(narrated, sound.length, progress=writing.progress)
     start = locate(timeline, sound.start_at) if sound.start_at else 0
     label = f"Exporting {session.stem}"
     with frames_progress(timeline.length - start, label, enabled=writing.progress) as advance:
         result = export(
             timeline, target, options=writing.options, settings=writing.settings,
-            force=writing.force, start=start, progress=advance,
+            force=writing.force, start=start, progress=advance, plan=plan,
+            narrator=narrated.credit,
         )  # fmt: skip
     if sidecar is not None:
         assert writing.captions is not None
@@ -231,7 +246,7 @@ def _export_all(
     entries = [(entry.name, entry.path) for entry in discover()]
     items, problems = batch.plan(
         entries, directory, f".{fmt}", force=writing.force, length=length,
-        captions=writing.captions,
+        captions=writing.captions, narrator=writing.narrator,
     )  # fmt: skip
     for problem in problems:
         click.echo(problem, err=True)
@@ -258,6 +273,7 @@ def _export_all(
             items, jobs=jobs or os.cpu_count() or 1, options=writing.options,
             settings=writing.settings, force=writing.force, progress=advance, finished=finished,
             length=length, worker_setup=stop_worker_once, captions=writing.captions,
+            narrator=writing.narrator,
         )  # fmt: skip
     failed = [o for o in outcomes if o.error]
     if not writing.quiet:

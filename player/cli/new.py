@@ -7,10 +7,20 @@ from pathlib import Path
 
 import click
 
+from player.cli.params import LANGUAGE
+from player.session.catalog import DEFAULT_ENGINE
+
 
 @click.command()
 @click.argument("name")
-def new(name: str) -> None:
+@click.option(
+    "--language",
+    type=LANGUAGE,
+    metavar="CODE",
+    help="The language it is spoken in (es, fr, de, en-GB, ...): its language: key, its "
+    "words, and a voice that speaks it.",
+)
+def new(name: str, language: str | None) -> None:
     """Start a new session of your own from a commented template.
 
     NAME alone writes NAME.yaml to your sessions folder, where `meditate play
@@ -22,6 +32,7 @@ def new(name: str) -> None:
     Example:
       meditate new evening-calm
       meditate play evening-calm
+      meditate new calma --language es
       meditate new ./drafts/evening.yaml
     """
     from player.common.errors import MeditateError
@@ -42,9 +53,29 @@ def new(name: str) -> None:
     except OSError as error:
         raise MeditateError(f"cannot create {folder}: {error.strerror}") from None
     listen = name if folder == user_sessions_dir() else shlex.quote(str(path))
+    engine = DEFAULT_ENGINE if language is None else _engine_for(language)
+    text = starter_text(name, called=listen, language=language, engine=engine)
     try:
-        write_file(path, starter_text(name, called=listen), force=False)
+        write_file(path, text, force=False)
     except OutputExists:
         raise MeditateError(f"{path} exists already: choose another name, or edit it") from None
     click.echo(str(path))
     click.echo(f"Listen: meditate play {listen}    Edit: {path}")
+
+
+def _engine_for(language: str) -> str:
+    """The engine to speak a new session's drafts in `language`: the most natural one
+    installed that has a voice for it (DRAFT_ENGINES), else espeak-ng, said in a line."""
+    from player.session.catalog import DRAFT_ENGINES
+    from player.sound.engines import voices_for_language
+
+    speaking = dict(voices_for_language(language))
+    for engine in DRAFT_ENGINES:
+        if engine in speaking:
+            return engine
+    click.echo(
+        f"meditate: no speech engine installed here speaks '{language}': install one that does, "
+        "or record the lines yourself (meditate record NAME)",
+        err=True,
+    )
+    return DEFAULT_ENGINE

@@ -162,6 +162,20 @@ class VoiceParam(click.ParamType):
         return VoiceSpec(engine, voice or None, None)
 
 
+class LanguageParam(click.ParamType):
+    """A BCP 47 language tag such as es, fr or en-GB, in its usual case."""
+
+    name = "code"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        from player.session.language import BadLanguage, language_tag
+
+        try:
+            return language_tag(str(value))
+        except BadLanguage as error:
+            self.fail(str(error), param, ctx)
+
+
 SESSION = SessionParam()
 DURATION = DurationParam()
 OFFSET = DurationParam(allow_zero=True)
@@ -170,3 +184,4 @@ MINUTES_OFFSET = DurationParam(allow_zero=True, bare_minutes=True)
 TIMES = TimesParam()
 BITRATE = BitrateParam()
 VOICE_SPEC = VoiceParam()
+LANGUAGE = LanguageParam()

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from player.cli.choices import SoundChoice, sound_options
+from player.cli.choices import SoundChoice, narrator_options, sound_options
 from player.cli.exits import EXIT_INTERRUPTED
 from player.cli.params import SESSION
 from player.common.audio_format import frames_to_seconds
@@ -20,6 +20,7 @@ from player.session.units import format_clock
 
 if TYPE_CHECKING:
     from player.live.session import Outcome
+    from player.prepare.narrator import NarratorChoice
     from player.session.timeline import Timeline
 
 DEFAULT_SESSION = "grounding"
@@ -41,8 +42,11 @@ def default_session() -> Path:
 @click.command()
 @click.argument("session", type=SESSION, required=False)
 @sound_options
+@narrator_options
 @click.option("--no-log", is_flag=True, help="Do not record this sitting in the practice log.")
-def play(session: Path | None, sound: SoundChoice, no_log: bool) -> None:
+def play(
+    session: Path | None, sound: SoundChoice, narrator: NarratorChoice | None, no_log: bool
+) -> None:
     """Play a session now: the default (grounding) when none is named.
 
     On a terminal it shows the chapter, the words being spoken and the time,
@@ -52,11 +56,16 @@ def play(session: Path | None, sound: SoundChoice, no_log: bool) -> None:
     Without a sound card, `meditate export` makes a file to play anywhere, and
     MEDITATE_DEVICE=silent plays in silence, in real time, to try the display.
 
+    --voice speaks the narration with another voice: it starts at once, the voice
+    speaking ahead while the session plays (and kept, so the next time is instant);
+    lines you recorded yourself stay yours unless --replace-recorded.
+
     \b
     Example:
       meditate play
       meditate play heart-opening --from "Softening the walls"
       meditate play grounding --from 4m --no-bells
+      meditate play grounding --voice festival
     """
     from player.session.loader import load_session
     from player.session.model import Bell, flatten
@@ -69,17 +78,32 @@ def play(session: Path | None, sound: SoundChoice, no_log: bool) -> None:
         synthesise_ahead(step.name or "" for step in steps if isinstance(step, Bell))
 
     from player.cli.live import play_and_log
+    from player.cli.narration import prepared, unfolding
     from player.cli.signals import sigterm_as_keyboard_interrupt
     from player.common.cache import save_all
     from player.live.session import LiveSession
-    from player.prepare.session import prepare_session
     from player.session.timeline import compile_timeline, locate
 
-    timeline = compile_timeline(prepare_session(loaded), sound.length)
-    save_all()  # what preparing learned, kept even if this sitting is ended by a kill
-    start = locate(timeline, sound.start_at) if sound.start_at else 0
-    live = LiveSession(timeline, sound.render_options())
     sigterm_as_keyboard_interrupt()
+    narrated = prepared(path, narrator)
+    unfolded = unfolding(narrated, sound.length)
+    try:
+        if unfolded is None:
+            timeline = compile_timeline(narrated.session, sound.length)
+            start = locate(timeline, sound.start_at) if sound.start_at else 0
+        else:  # placed as the narrator speaks, which starts now only if --from needs it
+            start = 0
+            if sound.start_at:
+                unfolded.start()
+                said = f"Speaking what comes before {sound.start_at} first ({narrator})"
+                start = unfolded.locate(sound.start_at, lambda: click.echo(said, err=True))
+            timeline = unfolded.timeline
+    except BaseException:
+        if unfolded is not None:
+            unfolded.close()
+        raise
+    save_all()  # what preparing learned, kept even if this sitting is ended by a kill
+    live = LiveSession(timeline, sound.render_options(), unfolding=unfolded)
     title = timeline.session.title
     outcome, not_logged = play_and_log(
         live,
@@ -90,21 +114,35 @@ def play(session: Path | None, sound: SoundChoice, no_log: bool) -> None:
         start=start,
     )
     listening = outcome.listening
+    timeline = live.timeline
     heard = format_clock(listening.seconds)
+    if live.waits:
+        waited = sum(wait.seconds or 0.0 for wait in live.waits)
+        times = "once" if len(live.waits) == 1 else f"{len(live.waits)} times"
+        where = ", ".join(format_clock(frames_to_seconds(w.frame)) for w in live.waits[:5])
+        click.echo(
+            f"Waited for the voice {times} (at {where}), {waited:.1f} s in all: it spoke more "
+            "slowly than the session played (the next time, its clips are ready)."
+        )
     if listening.completed:
         click.echo(f"Finished {title}. {heard} of practice{not_logged}.")
         return
     if listening.reached_end:
         click.echo(f"Reached the end of {title}, skipping much of it: {heard} heard{not_logged}.")
         return
-    click.echo(stopped_line(timeline, outcome, session_argument(path), not_logged))
+    voice = ["--voice", str(narrator)] if narrator else []
+    voice += ["--replace-recorded"] if narrator and narrator.replace_recorded else []
+    click.echo(stopped_line(timeline, outcome, session_argument(path), not_logged, voice))
     if listening.interrupted:
         sys.exit(EXIT_INTERRUPTED)
 
 
-def stopped_line(timeline: Timeline, outcome: Outcome, argument: str, not_logged: str) -> str:
-    """Where a sitting stopped, and the command that goes on from there: from the time shown,
-    or, when words were being spoken, from their start (said so, never mid-word)."""
+def stopped_line(
+    timeline: Timeline, outcome: Outcome, argument: str, not_logged: str, options: list[str]
+) -> str:
+    """Where a sitting stopped, and the command (with `options`) that goes on from there: from
+    the time shown, or, when words were being spoken, from their start (said so, never
+    mid-word)."""
     from player.session.timeline import resume_frame
 
     position = outcome.listening.position
@@ -112,7 +150,7 @@ def stopped_line(timeline: Timeline, outcome: Outcome, argument: str, not_logged
     resume = resume_frame(timeline, position)
     go_on = format_clock(math.floor(frames_to_seconds(resume)))
     where = f"in '{outcome.chapter}' at {at}" if outcome.chapter else f"at {at}"
-    again = shlex.join(["meditate", "play", argument, "--from", go_on])
+    again = shlex.join(["meditate", "play", argument, "--from", go_on, *options])
     how = "To go on" if resume == position else "To go on from the start of those words"
     return f"Stopped {where}{not_logged}. {how}: {again}"
 

@@ -38,3 +38,17 @@ def frames_progress(total: int, label: str, *, enabled: bool) -> Iterator[Callab
             bar.update(frames)
 
         yield advance
+
+
+@contextlib.contextmanager
+def count_progress(total: int, label: str, *, enabled: bool) -> Iterator[Callable[[int], None]]:
+    """Yields `advance(count)`; draws a bar of things done (clips spoken) when enabled."""
+    if not enabled or total <= 0:
+        yield lambda count: None
+        return
+    import click
+
+    with click.progressbar(
+        length=total, label=label, file=sys.stderr, show_percent=True, width=30
+    ) as bar:
+        yield bar.update

@@ -76,13 +76,28 @@ def _complete_sessions(
     type=click.Path(path_type=Path, exists=True, dir_okay=False),
     help="Cover art (PNG or JPEG); made square, 1400 to 3000 pixels a side.",
 )
-@click.option("--language", type=_Checked("code", "language"), help="Language code, e.g. en or de.")
+@click.option(
+    "--language",
+    type=_Checked("code", "language"),
+    help="Its language, e.g. en or de [the sessions' language: when they share one, else en].",
+)
 @click.option(
     "--explicit/--clean", default=None, help="Whether podcast apps mark it explicit [clean]."
 )
 @click.option("--bitrate", type=BITRATE, help="Bit rate of the MP3s [128k].")
 @click.option(
     "--loudness", type=DecibelsParam(-40, -5), metavar="LUFS", help="Loudness target [-16]."
+)
+@click.option(
+    "--voice",
+    type=_Checked("engine[:voice]", "voice"),
+    metavar="ENGINE[:VOICE]",
+    help="Speak every session's narration with this voice (none: their own clips) [none].",
+)
+@click.option(
+    "--recorded",
+    type=click.Choice(["keep", "replace"]),
+    help="With --voice: keep the lines you recorded yourself, or speak them too [keep].",
 )
 @click.option(
     "--prune", is_flag=True, help="Remove the episodes, and their files, of sessions not named now."
@@ -115,12 +130,15 @@ def publish(
     sessions whose script, sounds or options changed are exported again.
     Episodes of sessions no longer named stay until --prune; files that
     publish did not write are never replaced (without --force) or deleted.
+    --voice narrates every session with one voice (your own recordings kept
+    unless --recorded replace); --voice none goes back to their own clips.
 
     \b
     Example:
       meditate publish site --all --base-url https://example.org/meditations/
       meditate publish site
       meditate publish site grounding three-breaths --prune
+      meditate publish site --voice festival
     """
     from player.cli.signals import sigterm_as_keyboard_interrupt
     from player.output.publish.settings import ALL, PublishSettings, read_settings
@@ -134,6 +152,8 @@ def publish(
     selection = ALL if publish_all else tuple(_remembered_form(n) for n in names) or None
     if given["cover"] is not None:
         given["cover"] = given["cover"].absolute()
+    recorded = given.pop("recorded")
+    given["replace_recorded"] = None if recorded is None else recorded == "replace"
     asked = PublishSettings(sessions=selection, **{k: v for k, v in given.items() if v is not None})
     settings = read_settings(folder).merged(asked)
     if settings.sessions is None:

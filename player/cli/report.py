@@ -11,7 +11,7 @@ from player.cli.listing import range_json
 from player.common.audio_format import SAMPLE_RATE
 from player.session.flex import length_range
 from player.session.model import Bell, Chapter, Narration, Repeat, Session, Silence, Step, flatten
-from player.session.timeline import Timeline
+from player.session.timeline import Event, EventKind, Timeline
 from player.session.units import format_clock, format_duration
 
 
@@ -48,10 +48,12 @@ def _seconds(frames: int) -> float:
     return round(frames / SAMPLE_RATE, 6)
 
 
-def timeline_json(name: str, timeline: Timeline) -> dict[str, Any]:
+def timeline_json(name: str, timeline: Timeline, narrator: str | None = None) -> dict[str, Any]:
     session = timeline.session
     return {
         "name": name,
+        "language": session.language,
+        "narrator": narrator,
         "title": session.title,
         "description": session.description,
         "author": session.author,
@@ -70,6 +72,7 @@ def timeline_json(name: str, timeline: Timeline) -> dict[str, Any]:
                 "duration": _seconds(event.length),
                 "source": event.bell or (str(event.clip) if event.clip else None),
                 "text": event.text,
+                "estimated": _estimated(event),
                 "gain_db": event.gain_db,
                 "chapter": event.chapter,
                 "line": event.where.line,
@@ -141,7 +144,13 @@ def _packed(items: list[str], width: int, gap: str = "  ") -> list[str]:
     return lines
 
 
-def show_text(name: str, timeline: Timeline) -> str:
+def _estimated(event: Event) -> bool:
+    """Whether an event lasts as long as its clip is estimated to: a narrator's clip not
+    spoken yet (see player.session.layout)."""
+    return event.kind is EventKind.NARRATION and event.clip is not None and not event.clip.exists()
+
+
+def show_text(name: str, timeline: Timeline, narrator: str | None = None) -> str:
     session = timeline.session
     width = min(shutil.get_terminal_size((80, 24)).columns, 100)
     span = length_range(session)
@@ -154,7 +163,13 @@ def show_text(name: str, timeline: Timeline) -> str:
         details.append(f"by {session.author}")
     if session.tags:
         details.append("tags: " + ", ".join(session.tags))
+    if session.language:
+        details.append(f"language: {session.language}")
     lines.append("  ".join(details))
+    if narrator:
+        guessed = any(_estimated(event) for event in timeline.events)
+        note = " (~: estimated, not spoken yet; play or export speaks it)" if guessed else ""
+        lines.append(f"voice: {narrator}{note}")
     lines.append("")
     lines += chapter_bar(timeline, width - 2)
     for span in timeline.beds:
@@ -188,6 +203,9 @@ class _StepClock:
         if self.index < len(self.events):
             return self.events[self.index].length / SAMPLE_RATE
         return 0.0
+
+    def estimated(self) -> bool:
+        return self.index < len(self.events) and _estimated(self.events[self.index])
 
     def advance(self, count: int) -> None:
         self.index += count
@@ -230,7 +248,8 @@ def _step_lines(steps: tuple[Step, ...], clock: _StepClock, width: int, depth: i
             clock.index = first + each * step.count
             continue
         if isinstance(step, Narration):
-            what = f"narration {format_duration(round(step.seconds, 1))}"
+            about = "~" if clock.estimated() else ""
+            what = f"narration {about}{format_duration(round(clock.seconds(), 1))}"
             text = f'"{step.text}"' if step.text else step.clip.found.name if step.clip else ""
             room = max(width - 30 - len(indent), 20)
             wrapped = textwrap.wrap(text, room) or [""]

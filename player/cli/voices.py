@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from player.cli.params import VOICE_SPEC, VoiceSpec
+from player.cli.params import LANGUAGE, VOICE_SPEC, VoiceSpec
 from player.sound.engines.base import VoiceInfo
 
 
@@ -28,6 +28,13 @@ from player.sound.engines.base import VoiceInfo
 )
 @click.option("--pitch", type=click.IntRange(0, 99), help="espeak-ng only: its pitch (28).")
 @click.option(
+    "--language",
+    type=LANGUAGE,
+    metavar="CODE",
+    help="List the voices for this language (es, fr, en-GB, ...); with --say, speak with "
+    "the engine's voice for it.",
+)
+@click.option(
     "-o",
     "--output",
     type=click.Path(path_type=Path, dir_okay=False),
@@ -46,6 +53,7 @@ def voices(
     spec: VoiceSpec | None,
     rate: int,
     pitch: int | None,
+    language: str | None,
     output: Path | None,
     force: bool,
     setup: str | None,
@@ -62,6 +70,8 @@ def voices(
       meditate voices --say "Breathe in slowly." --voice festival
       meditate voices --say "Let your shoulders soften." --voice piper:joe -o joe.wav
       meditate voices --say "Rest here." --voice kokoro:bf_emma
+      meditate voices --language es
+      meditate voices --say "Respira despacio." --language es
     """
     if setup is not None:
         if text is not None or output is not None or spec is not None:
@@ -74,7 +84,7 @@ def voices(
     if text is None:
         if output is not None or spec is not None:
             raise click.UsageError("--voice and --output go with --say TEXT")
-        click.echo(listing(), nl=False)
+        click.echo(language_listing(language) if language else listing(), nl=False)
         return
     from player.cli.signals import sigterm_as_keyboard_interrupt
     from player.common.errors import MeditateError
@@ -83,7 +93,12 @@ def voices(
 
     sigterm_as_keyboard_interrupt()  # a stopped sample stops its engine and writes nothing
     chosen = spec or VoiceSpec("espeak-ng", None, None)
-    voice = Voice(chosen.engine, chosen.name, chosen.model, rate, pitch)
+    name = chosen.name
+    if language and name is None and chosen.model is None:
+        from player.prepare.narrator import language_voice
+
+        name = language_voice(chosen.engine, language)
+    voice = Voice(chosen.engine, name, chosen.model, rate, pitch)
     from player.common.cache import user_cache
 
     try:
@@ -160,11 +175,49 @@ def _voice_lines(voice: VoiceInfo, width: int, indent: str) -> list[str]:
 
 
 def _shown(engine: str, found: tuple[VoiceInfo, ...]) -> list[VoiceInfo]:
-    """espeak-ng has dozens of English voices: its default, then the rest on one line."""
+    """espeak-ng speaks a hundred languages: its default, then its other English voices on
+    one line, then how many languages more."""
     if engine != "espeak-ng" or len(found) < 4:
         return list(found)
-    rest = ", ".join(v.name for v in found if not v.default)
-    return [*(v for v in found if v.default), VoiceInfo("...", f"or {rest}, each with a +variant")]
+    english = [v.name for v in found if not v.default and v.language.lower().startswith("en")]
+    others = {v.language.split("-")[0] for v in found if not v.language.lower().startswith("en")}
+    return [
+        *(v for v in found if v.default),
+        VoiceInfo("...", f"or {', '.join(english)}, each with a +variant"),
+        VoiceInfo("", f"and {len(others)} languages more: meditate voices --language CODE"),
+    ]
+
+
+def language_listing(language: str) -> str:
+    """Every installed engine's voices for `language`, the one it would choose first."""
+    import textwrap
+
+    from player.session.language import primary_language
+    from player.sound.engines import survey, voices_for_language
+
+    chosen = dict(voices_for_language(language))
+    lines = [f"Voices for {language}:"]
+    for engine in survey():
+        if not engine.installed:
+            continue
+        same = [
+            v
+            for v in engine.voices
+            if v.language and primary_language(v.language) == primary_language(language)
+        ]
+        if engine.name not in chosen:
+            continue
+        pick = chosen[engine.name]
+        names = [pick.name, *(v.name for v in same if v.name not in (pick.name, pick.name[:-3]))]
+        lines += textwrap.wrap(
+            f"{engine.name}: {', '.join(names)}", 88, initial_indent="  ",
+            subsequent_indent=" " * (len(engine.name) + 4), break_on_hyphens=False,
+        )  # fmt: skip
+    if len(lines) == 1:
+        lines.append("  none installed here")
+    else:
+        lines.append(f"A session with language: {language} speaks with the first of its engine.")
+    return "\n".join(lines) + "\n"
 
 
 def _hint(install_hint: str) -> str:

@@ -136,6 +136,7 @@ class AlsaSound:
         size = int(info.get("period_size", period)) * int(info.get("periods", PERIODS))
         self._unused = max(size - buffer, 0)  # room in the device that is never filled
         self.underruns = 0  # times the device ran dry and was restarted
+        self.stalled_at: int | None = None  # where it waits for more to be rendered, if it does
         self.failure: str | None = None  # why the device stopped, when it failed
         self._stopping = threading.Event()
         self._done = threading.Event()
@@ -144,6 +145,11 @@ class AlsaSound:
 
     def is_playing(self) -> bool:
         return not self._done.is_set()
+
+    def end_at(self, frames: int) -> None:
+        """End `frames` into the PCM rather than at its end: the length of a session placed
+        as it plays is known only once its last clip is spoken."""
+        self._frames = min(self._frames, frames)
 
     def stop(self) -> None:
         """Silence at once: the thread drops what the device holds and closes it."""
@@ -177,10 +183,13 @@ class AlsaSound:
             room = self._handle.avail()
             # negative: the device ran dry (-EPIPE); write() restarts it and says so
             room = self.period if room < 0 else room - self._unused
-            count = min(room, self._rendered(at) - at, self._frames - at)
+            rendered = self._rendered(at) - at
+            count = min(room, rendered, self._frames - at)
             if count < min(self.period, self._frames - at):  # no room, or not rendered yet
+                self.stalled_at = at if rendered < min(self.period, self._frames - at) else None
                 self._wait()
                 continue
+            self.stalled_at = None
             written = self._handle.write(self._pcm[at * FRAME_BYTES : (at + count) * FRAME_BYTES])
             if written < 0:
                 self.underruns += 1

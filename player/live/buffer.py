@@ -17,9 +17,11 @@ import numpy as np
 
 from player.common.audio_format import FRAME_BYTES, SAMPLE_RATE
 from player.common.errors import MeditateError
+from player.session.format import MAX_SESSION_SECONDS
 from player.sound.render import BLOCK, Renderer
 
 PREROLL_DEFAULT = 0.5
+CAPACITY = (MAX_SESSION_SECONDS + 3600) * SAMPLE_RATE  # frames: a day, and an hour to spare
 # Reserve no swap for the map: a day-long open sitting maps 15 GB it will never touch whole.
 # Python 3.11 lacks the name; 0x4000 is MAP_NORESERVE on Linux.
 _NO_RESERVE = getattr(mmap, "MAP_NORESERVE", 0x4000 if sys.platform.startswith("linux") else 0)
@@ -33,10 +35,17 @@ def reads_buffer_progressively() -> bool:
     return sys.platform.startswith("linux")
 
 
+def renders_all_first(environ: dict[str, str] | None = None) -> bool:
+    """Whether the whole session is rendered before the sound starts (MEDITATE_PREROLL=all,
+    or a platform whose simpleaudio copies the buffer)."""
+    value = (os.environ if environ is None else environ).get("MEDITATE_PREROLL", "").strip()
+    return not reads_buffer_progressively() or value.lower() == "all"
+
+
 def preroll_frames(length: int, environ: dict[str, str] | None = None) -> int:
     """Frames to render before the sound starts: MEDITATE_PREROLL seconds, or `all`."""
     value = (os.environ if environ is None else environ).get("MEDITATE_PREROLL", "").strip()
-    if not reads_buffer_progressively() or value.lower() == "all":
+    if renders_all_first(environ):
         return length
     if not value:
         return round(PREROLL_DEFAULT * SAMPLE_RATE)
@@ -54,18 +63,32 @@ class PcmBuffer:
 
     def __init__(self, renderer: Renderer) -> None:
         self.renderer = renderer
-        self.length = renderer.length  # frames
-        self.blocks = -(-self.length // BLOCK)
+        # a session still being placed (its narrator speaking ahead) may last until the limit
+        self.capacity = min(renderer.length, CAPACITY)  # frames
+        self.blocks = -(-self.capacity // BLOCK)
         # private, so that pages handed back with MADV_DONTNEED are really freed (a shared
         # anonymous map keeps them as shmem); they read back as zeros until rendered again
         self.memory = mmap.mmap(
             -1,
-            max(self.length * FRAME_BYTES, 1),
+            max(self.capacity * FRAME_BYTES, 1),
             flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS | _NO_RESERVE,
         )
         self.view = memoryview(self.memory)
         self.ready = bytearray(self.blocks)  # 1 where block k holds rendered PCM
         self.lock = threading.Lock()  # one renderer, used from the player and its thread
+
+    @property
+    def length(self) -> int:
+        """Frames of the session: its length once it is known, else the buffer's capacity."""
+        return min(self.renderer.length, self.capacity)
+
+    def renderable_until(self) -> int:
+        """The end of what the renderer can render now: all of it, unless the session is
+        still being placed."""
+        mixable = self.renderer.mixable
+        if self.renderer.timeline.complete:
+            return self.length
+        return min(max(mixable // BLOCK - 1, 0) * BLOCK, self.length)
 
     def render(self, index: int) -> None:
         """Render block `index` into the buffer, unless it is there already."""
@@ -78,8 +101,9 @@ class PcmBuffer:
             self.ready[index] = 1
 
     def render_range(self, start: int, end: int) -> None:
-        """Render every block holding frames [start, end)."""
-        for index in range(start // BLOCK, (min(end, self.length) - 1) // BLOCK + 1):
+        """Render every block holding frames [start, end) that can be rendered now."""
+        end = min(end, self.renderable_until())
+        for index in range(start // BLOCK, (end - 1) // BLOCK + 1):
             self.render(index)
 
     def first_missing(self, start: int, end: int) -> int | None:

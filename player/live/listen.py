@@ -11,7 +11,7 @@ from typing import TextIO
 
 from player.common.audio_format import SAMPLE_RATE
 from player.live.player import Player
-from player.live.screen import Layout, LiveScreen, Moment, chapter_line
+from player.live.screen import Layout, LiveScreen, Moment, chapter_line, waiting_line
 from player.live.terminal import Key, LiveArea, cbreak, is_terminal, read_keys, supports_unicode
 from player.practice.listening import judge
 
@@ -44,7 +44,8 @@ def listen(
     """Play from `start` until the end, `q`, or Ctrl-C; the terminal is always restored.
 
     A timer (`layout.ends_at`) is over at its end bell: stopping while it rings out is
-    finishing, and what was heard is counted up to it."""
+    finishing, and what was heard is counted up to it. Waiting for a narrator speaking ahead is
+    said once: on the live display while it lasts, or in a plain line."""
     timeline = player.timeline
     live = is_terminal(out)
     layout = dataclasses.replace(layout or Layout(), unicode=supports_unicode(out))
@@ -52,6 +53,7 @@ def listen(
     quit_pressed = interrupted = False
     stopped_at: int | None = None
     last_chapter: int | None = None
+    said_waiting = False
     keys_mode = cbreak(keys_fd) if keys_fd is not None else contextlib.nullcontext()
     area = LiveArea(out) if live else None
     with keys_mode, area if area else contextlib.nullcontext():
@@ -75,19 +77,29 @@ def listen(
                     break
                 player.keep_up()
                 position = player.position()
+                timeline = player.timeline
                 if area:
-                    area.draw(screen.lines(Moment(position, player.paused)))
+                    area.draw(
+                        screen.lines(
+                            Moment(position, player.paused, waiting=player.waiting), timeline
+                        )
+                    )
                 else:
                     chapter = timeline.chapter_at(position)
                     if chapter != last_chapter and chapter >= 0:
                         out.write(chapter_line(timeline, position) + "\n")
                         out.flush()
                     last_chapter = chapter
+                    if player.waiting and not said_waiting:
+                        out.write(waiting_line(player.waits[-1].frame) + "\n")
+                        out.flush()
+                        said_waiting = True
         except KeyboardInterrupt:
             interrupted = True
         finally:
             position = player.position() if stopped_at is None else stopped_at
             player.stop()
+    timeline = player.timeline
     played_out = not (quit_pressed or interrupted)
     if played_out:
         position = timeline.length

@@ -1,7 +1,9 @@
 """Live playback: the device plays the buffer while a thread renders ahead of it.
 
 Skipping is stopping the sound and playing the same buffer from elsewhere; pausing is
-stopping and remembering where.
+stopping and remembering where. A session whose narrator speaks ahead of it (an Unfolding)
+is rendered as far as it is placed; should playback catch up with the narrator, it waits
+where nothing is cut (see holding.py) until the voice has spoken what comes next.
 """
 
 from __future__ import annotations
@@ -9,12 +11,18 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from player.common.audio_format import FRAME_BYTES, SAMPLE_RATE
 from player.live.buffer import PcmBuffer
 from player.live.devices import Clock, Device, DeviceLost, Sound, device_failure
+from player.live.holding import Wait, hold_at
 from player.practice.listening import merge_spans
 from player.session.timeline import Timeline
+from player.sound.render import BLOCK
+
+if TYPE_CHECKING:
+    from player.prepare.unfolding import Unfolding
 
 AHEAD_SECONDS = 20.0  # how far the renderer works ahead of the play cursor
 # Played audio is kept this long before it is released. The play position is estimated
@@ -30,8 +38,9 @@ MARGIN = SAMPLE_RATE // 10  # frames rendered beyond what the device may have re
 @dataclass
 class _Playing:
     sound: Sound | None
-    from_frame: int
+    from_frame: int  # where the sound was at `since`
     since: float
+    origin: int = 0  # where the sound's PCM begins in the session (a wait moves from_frame)
 
 
 class Player:
@@ -45,8 +54,15 @@ class Player:
         clock: Clock = time.monotonic,
         preroll: int = 0,
         ahead: int = round(AHEAD_SECONDS * SAMPLE_RATE),
+        unfolding: Unfolding | None = None,
     ) -> None:
         self.timeline = timeline
+        self.unfolding = unfolding
+        self.hold: int | None = None  # the device plays no further while narration is awaited
+        self.waits: list[Wait] = []  # each time playback waited for the narrator
+        self.chapter_awaited: int | None = None  # a chapter skipped to before it is placed
+        self._ended = False  # the playing sound was told where the session ends
+        self._stall: int | None = None  # where a device that waits for rendering waits now
         self.buffer = buffer
         self.device = device
         self.clock = clock
@@ -56,7 +72,6 @@ class Player:
         self.unwaited = 0 if device.waits_for_rendering else self.lead
         self.preroll = max(preroll, self.unwaited + MARGIN) if self.unwaited else preroll
         self.ahead = max(ahead, self.preroll)
-        self.length = timeline.length
         self.state = _Playing(None, 0, clock())
         self.paused = False
         self.started = False
@@ -67,13 +82,26 @@ class Player:
         self._stop = threading.Event()
         self._worker: threading.Thread | None = None
 
+    @property
+    def length(self) -> int:
+        """The session's length: while it is still being placed, the length expected."""
+        return self.timeline.length
+
+    @property
+    def waiting(self) -> bool:
+        """Whether playback is waiting for the narrator now."""
+        return bool(self.waits) and self.waits[-1].seconds is None
+
     # -- position
 
     def position(self) -> int:
         if self.paused or self.state.sound is None:
             return self.state.from_frame
         played = round((self.clock() - self.state.since) * SAMPLE_RATE)
-        return min(self.state.from_frame + played, self.length)
+        here = min(self.state.from_frame + played, self.length)
+        if self._stall is not None:
+            here = min(here, self._stall)
+        return here if self.hold is None else min(here, max(self.hold, self.state.from_frame))
 
     def heard_spans(self) -> list[tuple[int, int]]:
         """The parts of the session played so far, merged, in order: skips are not heard."""
@@ -87,7 +115,7 @@ class Player:
         return sum(end - start for start, end in self.heard_spans())
 
     def finished(self) -> bool:
-        if not self.started or self.paused:
+        if not self.started or self.paused or self.chapter_awaited is not None:
             return False
         sound = self.state.sound
         if sound is not None and sound.is_playing():
@@ -129,11 +157,21 @@ class Player:
 
     def next_chapter(self) -> None:
         here = self.position()
-        later = [mark.start for mark in self.timeline.chapters if mark.start > here]
-        self.seek(later[0] if later else self.length)
+        timeline = self.timeline
+        later = [i for i, mark in enumerate(timeline.chapters) if mark.start > here]
+        index = later[0] if later else len(timeline.chapters)  # past the last: the end
+        if timeline.complete or index < (timeline.placed_chapters or 0):
+            self.seek(timeline.chapters[index].start if later else self.length)
+            return
+        # not placed yet: silent until the narrator has spoken what comes before it
+        self._silence()
+        self.chapter_awaited = index
+        self.cursor = self.timeline.known_until
+        self._wake.set()
 
     def previous_chapter(self) -> None:
         """Back to the start of this chapter when well into it, else to the one before."""
+        self.chapter_awaited = None
         here = self.position()
         index = self.timeline.chapter_at(here)
         if index < 0:
@@ -154,8 +192,9 @@ class Player:
         if self.paused or self.state.sound is None or here >= self.length:
             return here
         lead = max(round(FADE_LEAD_SECONDS * SAMPLE_RATE), self.lead + MARGIN // 2)
-        begin = min(here + lead, self.length)
-        end = min(begin + round(seconds * SAMPLE_RATE), self.length)
+        last = self.length if self.hold is None else self.hold
+        begin = min(here + lead, last)
+        end = min(begin + round(seconds * SAMPLE_RATE), last)
         self.buffer.fade(begin, end, end + SAMPLE_RATE)
         return end
 
@@ -177,11 +216,15 @@ class Player:
             self._silence()
             raise self.failure
         self._raise_if_lost()
+        if self.device.waits_for_rendering:
+            self._track_stall()
+        if self.unfolding is not None:
+            self._follow_narrator()
         here = self.position()
         self.cursor = here
         self._wake.set()
-        if self.paused or here >= self.length:
-            return
+        if self.paused or here >= self.length or self.device.waits_for_rendering:
+            return  # a device that waits for rendering pauses by itself (see _track_stall)
         if self.buffer.ready_until(here) < min(here + self.unwaited + MARGIN, self.length):
             # the renderer fell behind the sound: pause, render, and go on where we were
             self._silence()
@@ -200,17 +243,114 @@ class Player:
             )
 
     def _play_from(self, frame: int) -> None:
+        if self.unfolding is not None:
+            self._await_placed(frame)
         self.buffer.render_range(frame, frame + max(self.preroll, 1))
         self.cursor = frame
         self._wake.set()
-        if frame >= self.length:
+        if frame >= self.length and self.timeline.complete:
             self.state = _Playing(None, self.length, self.clock())
             return
+        self._ended = self.timeline.complete
+        self._stall = None
+        if self.waiting:  # a wait ends where playback goes elsewhere
+            self.waits[-1].seconds = self.clock() - self.waits[-1].began
+        if self.unfolding is not None and not self.timeline.complete:
+            self.hold = hold_at(self.timeline, self.buffer.renderable_until(), frame)
         sound = self.device.play(
-            self.buffer.view[frame * FRAME_BYTES :],
-            lambda at: self.buffer.ready_until(frame + at) - frame,
+            self.buffer.view[frame * FRAME_BYTES : self.buffer.length * FRAME_BYTES],
+            lambda at: self._readable(frame + at) - frame,
         )
-        self.state = _Playing(sound, frame, self.clock())
+        self.state = _Playing(sound, frame, self.clock(), frame)
+
+    def _track_stall(self) -> None:
+        """A device that waits for rendering says where it waits (ALSA's `stalled_at`): once
+        the clock has played up to there, the position stays there until it plays again."""
+        sound = self.state.sound
+        if sound is None or self.paused:
+            return
+        stalled = getattr(sound, "stalled_at", None)
+        if stalled is not None:
+            at = self.state.origin + stalled
+            played = round((self.clock() - self.state.since) * SAMPLE_RATE)
+            if self._stall is None and self.state.from_frame + played >= at:
+                self._stall = at
+        elif self._stall is not None:  # it plays again, from where it waited, now
+            self.heard.append((self.state.from_frame, self._stall))
+            self.state = _Playing(sound, self._stall, self.clock(), self.state.origin)
+            self._stall = None
+
+    def _readable(self, frame: int) -> int:
+        """Where the device may read to from `frame`: the end of what is rendered, or the
+        frame where playback waits for the narrator."""
+        ready = self.buffer.ready_until(frame)
+        hold = self.hold
+        return ready if hold is None else max(min(ready, hold), frame)
+
+    # -- a narrator speaking ahead
+
+    def _refresh(self) -> bool:
+        """Take in what the narrator has placed since; whether anything was."""
+        assert self.unfolding is not None
+        timeline = self.unfolding.update()
+        if timeline is self.timeline:
+            return False
+        with self.buffer.lock:
+            self.buffer.renderer.place(timeline)
+        self.timeline = timeline
+        return True
+
+    def _await_placed(self, frame: int) -> None:
+        """Wait (the sound silent) until the block at `frame` can be rendered."""
+        assert self.unfolding is not None
+        self._refresh()
+        while self.buffer.renderable_until() <= frame and not self.timeline.complete:
+            self.unfolding.wait(lambda _: False, 0.1)
+            self._refresh()
+
+    def _follow_narrator(self) -> None:
+        """Where the device may play to, and whether playback waits there; a chapter skipped
+        to before it was placed is gone to once it is; the sound told where the session ends
+        once it is known."""
+        timeline = self.timeline
+        awaited = self.chapter_awaited
+        if awaited is not None and (timeline.complete or awaited < (timeline.placed_chapters or 0)):
+            self.chapter_awaited = None
+            at = timeline.chapters[awaited].start if awaited < len(timeline.chapters) else None
+            self._play_from(self.length if at is None else at)
+            return
+        sound = self.state.sound
+        heard = self.state.from_frame + round((self.clock() - self.state.since) * SAMPLE_RATE)
+        if timeline.complete:
+            self._end_wait()
+            self.hold = None
+            if sound is not None and not self._ended:
+                end_at = getattr(sound, "end_at", None)
+                if end_at is not None:
+                    end_at(self.length - self.state.origin)
+                self._ended = True
+            return
+        if sound is None or self.paused:
+            return
+        here = heard if self.hold is None else min(heard, self.hold)
+        hold = hold_at(timeline, self.buffer.renderable_until(), here)
+        if self.waiting and self.hold is not None and hold > self.hold:
+            self._end_wait()
+        elif not self.waiting and self.hold is not None and self._reached(heard, self.hold):
+            self.waits.append(Wait(self.hold, self.clock()))
+        self.hold = hold
+
+    def _reached(self, heard: int, hold: int) -> bool:
+        """Whether playback is at the hold: by the clock, or by a device that says it has
+        played all it may and waits (the ALSA device; a device faster than real time)."""
+        stalled = getattr(self.state.sound, "stalled_at", None)
+        return heard >= hold or (stalled is not None and self.state.origin + stalled >= hold)
+
+    def _end_wait(self) -> None:
+        """The narrator has spoken what playback waited for: it goes on (see _track_stall)."""
+        if self.waiting:
+            wait = self.waits[-1]
+            wait.seconds = self.clock() - wait.began
 
     def _current_span(self, sound: Sound) -> tuple[int, int]:
         """What the playing sound has covered: to the end, once it has played out."""
@@ -231,8 +371,14 @@ class Player:
     def _render_loop(self) -> None:
         while not self._stop.is_set():
             cursor = self.cursor
-            target = min(cursor + self.ahead, self.length)
+            target = min(cursor + self.ahead, self.buffer.length)
             missing = self.buffer.first_missing(cursor, target)
+            if self.unfolding is not None and (
+                missing is None or missing * BLOCK >= self.buffer.renderable_until()
+            ):
+                if self._refresh():
+                    continue
+                missing = None  # what is missing waits for the narrator
             if missing is None:
                 self.buffer.release_before(cursor - round(BEHIND_SECONDS * SAMPLE_RATE))
                 self._wake.wait(0.25)

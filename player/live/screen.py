@@ -8,6 +8,7 @@ import textwrap
 from dataclasses import dataclass
 
 from player.common.audio_format import SAMPLE_RATE
+from player.session.model import Narration, flatten
 from player.session.timeline import Event, EventKind, Timeline
 from player.session.units import format_clock
 
@@ -23,6 +24,7 @@ class Moment:
     position: int
     paused: bool
     fading: bool = False  # q was pressed: the sound is fading out before it stops
+    waiting: bool = False  # for the narrator to speak what comes next
 
 
 @dataclass(frozen=True)
@@ -81,7 +83,11 @@ class LiveScreen:
         self.width = max(layout.width, 30)
         self.caption_rows = self._caption_rows()
 
-    def lines(self, moment: Moment) -> list[str]:
+    def lines(self, moment: Moment, timeline: Timeline | None = None) -> list[str]:
+        """The picture at `moment`, of `timeline` when it has grown since (a narrator
+        placing what it has spoken)."""
+        if timeline is not None:
+            self.timeline = timeline
         layout, timeline = self.layout, self.timeline
         index = timeline.chapter_at(moment.position)
         count = len(timeline.chapters)
@@ -100,7 +106,15 @@ class LiveScreen:
         ]
 
     def _time(self, moment: Moment) -> str:
-        state = "  fading out" if moment.fading else "  paused" if moment.paused else ""
+        state = (
+            "  fading out"
+            if moment.fading
+            else "  paused"
+            if moment.paused
+            else "  waiting for the voice"
+            if moment.waiting
+            else ""
+        )
         position = moment.position
         if self.layout.open_ended:
             return f"{elapsed_clock(position)} sat, until you press q{state}"
@@ -126,7 +140,9 @@ class LiveScreen:
         """Rows for the words: as many as the longest caption takes, within the terminal."""
         if self.layout.open_ended:
             return 1
-        texts = {e.text for e in self.timeline.events if e.kind is EventKind.NARRATION and e.text}
+        # from the script, not the timeline: a narrator places its lines only once spoken
+        steps = flatten(self.timeline.session.steps)
+        texts = {step.text for step in steps if isinstance(step, Narration) and step.text}
         tallest = max((len(_wrap(self._quoted(text), self.width)) for text in texts), default=1)
         return max(1, min(tallest, self.layout.rows - FIXED_ROWS - 1))
 
@@ -152,3 +168,11 @@ def _fit(text: str, width: int) -> str:
 def chapter_line(timeline: Timeline, frame: int) -> str:
     """One plain line for a chapter starting, when the output is not a terminal."""
     return f"{format_clock(frame / SAMPLE_RATE)}  {chapter_title(timeline, frame)}"
+
+
+def waiting_line(frame: int) -> str:
+    """The plain line said the first time playback waits for the narrator."""
+    return (
+        f"{format_clock(frame / SAMPLE_RATE)}  waiting for the voice: it is still speaking "
+        "what comes next"
+    )

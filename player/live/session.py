@@ -11,18 +11,22 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from player.common.audio_format import SAMPLE_RATE
 from player.common.clock import now
-from player.live.buffer import PcmBuffer, preroll_frames
+from player.live.buffer import PcmBuffer, preroll_frames, renders_all_first
 from player.live.devices import Device, default_device
+from player.live.holding import Wait
 from player.live.listen import Listening, listen
 from player.live.player import Player
 from player.live.screen import Layout, chapter_title
 from player.practice.history import Sitting, record, worth_logging
 from player.session.timeline import Timeline
 from player.sound.render import Renderer, RenderOptions
+
+if TYPE_CHECKING:
+    from player.prepare.unfolding import Unfolding
 
 
 @dataclass(frozen=True)
@@ -45,12 +49,17 @@ class LiveSession:
         *,
         open_ended: bool = False,
         ends_at: int | None = None,
+        unfolding: Unfolding | None = None,
     ) -> None:
+        """`unfolding`: the session's narrator speaking it as it plays; `timeline` is then
+        the part placed so far (see player.prepare.unfolding)."""
         self.timeline = timeline
         self.options = options or RenderOptions()
         self.device = device
         self.open_ended = open_ended  # a sitting until q: ending it so is completing it
         self.ends_at = ends_at  # a timer's end (a frame): what follows is its bell ringing out
+        self.unfolding = unfolding
+        self.waits: list[Wait] = []  # each time playback waited for the narrator
 
     def play(
         self,
@@ -65,8 +74,24 @@ class LiveSession:
         """Play from frame `start` until the end, `q` or Ctrl-C; `started` is called once the
         device plays. Raises NoAudioDevice."""
         device = self.device or default_device()
-        buffer = PcmBuffer(Renderer(self.timeline, dataclasses.replace(self.options, start=start)))
-        player = Player(self.timeline, buffer, device, preroll=preroll_frames(self.timeline.length))
+        unfolding = self.unfolding
+        timeline, plan = self.timeline, None
+        if unfolding is not None:
+            plan = unfolding.plan
+            if not device.waits_for_rendering or renders_all_first():
+                timeline = unfolding.whole()  # a device that cannot wait: all spoken first
+                unfolding = None
+            else:
+                timeline = unfolding.update()
+        options = dataclasses.replace(self.options, start=start)
+        buffer = PcmBuffer(Renderer(timeline, options, plan=plan))
+        if unfolding is not None:
+            if buffer.renderable_until() <= start:  # it cannot begin without the narrator
+                unfolding.start()
+            started = _then(started, unfolding.start)  # else once the first sound is out
+        player = Player(
+            timeline, buffer, device, preroll=preroll_frames(timeline.length), unfolding=unfolding
+        )
         began = now()
         try:
             listening = listen(
@@ -78,7 +103,11 @@ class LiveSession:
                 started=started,
             )
         finally:
+            if self.unfolding is not None:
+                self.unfolding.close()
             buffer.close()
+        self.timeline = player.timeline
+        self.waits = player.waits
         return Outcome(listening, began, chapter_title(self.timeline, listening.position))
 
     def log(self, outcome: Outcome, log_path: Path) -> bool:
@@ -106,3 +135,12 @@ class LiveSession:
         )
         record(log_path, sitting)
         return True
+
+
+def _then(first: Callable[[], None] | None, second: Callable[[], None]) -> Callable[[], None]:
+    def both() -> None:
+        if first is not None:
+            first()
+        second()
+
+    return both

@@ -14,6 +14,7 @@ from player.sound.render import RenderOptions
 
 if TYPE_CHECKING:
     from player.output.export import FileSettings
+    from player.prepare.narrator import NarratorChoice
 
 _POLL_SECONDS = 0.1
 
@@ -41,21 +42,22 @@ def plan(
     force: bool,
     length: float | None = None,
     captions: str | None = None,
+    narrator: NarratorChoice | None = None,
 ) -> tuple[list[BatchItem], list[str]]:
     """What to write where, and the problems of sessions that cannot be exported.
 
     Refuses, before any work, to replace existing files (captions beside them too, in the
     format `captions` names) without `force`.
     """
-    from player.prepare.session import load_prepared
+    from player.prepare.unfolding import prepare_narrated
     from player.session.problems import SessionError
     from player.session.timeline import compile_timeline
 
     items: list[BatchItem] = []
     problems: list[str] = []
     for name, path in sessions:
-        try:
-            timeline = compile_timeline(load_prepared(path), length)
+        try:  # with a narrator, how long it lasts is estimated: it is spoken by the worker
+            timeline = compile_timeline(prepare_narrated(path, narrator).session, length)
         except SessionError as error:
             problems.extend(str(p) for p in error.problems)
             continue
@@ -87,6 +89,7 @@ def run(
     length: float | None = None,
     worker_setup: Callable[[], None] | None = None,
     captions: str | None = None,
+    narrator: NarratorChoice | None = None,
 ) -> list[BatchOutcome]:
     """Export every item, `jobs` at a time. Ctrl-C or SIGTERM stops all, leaving no partials.
 
@@ -106,7 +109,9 @@ def run(
     pool = context.Pool(jobs, initializer=_start_worker, initargs=(frames, worker_setup))
     try:
         pending = {
-            pool.apply_async(_export_item, (item, options, settings, force, length, captions)): item
+            pool.apply_async(
+                _export_item, (item, options, settings, force, length, captions, narrator)
+            ): item
             for item in items
         }
         while pending:
@@ -157,12 +162,12 @@ def _export_item(
     force: bool,
     length: float | None,
     captions: str | None,
+    narrator: NarratorChoice | None = None,
 ) -> tuple[str | None, float | None]:
     """Runs in a worker: the error message (None when the file was written) and the
     loudness written."""
     from player.output.export import export, write_captions
-    from player.prepare.session import load_prepared
-    from player.session.timeline import compile_timeline
+    from player.prepare.unfolding import prepare_narrated, spoken_timeline
 
     global _worker_busy
     assert _worker_frames is not None
@@ -174,10 +179,12 @@ def _export_item(
 
     _worker_busy = True
     try:
-        timeline = compile_timeline(load_prepared(item.session), length)
+        narrated = prepare_narrated(item.session, narrator)
+        timeline, plan = spoken_timeline(narrated, length)
         result = export(
-            timeline, item.target, options=options, settings=settings, force=force, progress=report
-        )
+            timeline, item.target, options=options, settings=settings, force=force,
+            progress=report, plan=plan, narrator=narrated.credit,
+        )  # fmt: skip
         if captions:
             write_captions(timeline, item.target.with_suffix(f".{captions}"), captions, force=force)
     except MeditateError as error:

@@ -46,20 +46,29 @@ def display_lines(text: str, width: int = LINE_WIDTH) -> list[str]:
     return textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False) or [""]
 
 
-def captions_text(fmt: str, cues: Iterable[Cue], *, title: str = "", artist: str = "") -> str:
-    """The cues as a WebVTT, SubRip or LRC file."""
+def captions_text(
+    fmt: str,
+    cues: Iterable[Cue],
+    *,
+    title: str = "",
+    artist: str = "",
+    language: str | None = None,
+) -> str:
+    """The cues as a WebVTT, SubRip or LRC file; WebVTT and LRC say their `language` (BCP 47)
+    when it is given, SubRip has nowhere to."""
     if fmt == "vtt":
-        return webvtt(cues)
+        return webvtt(cues, language)
     if fmt == "srt":
         return subrip(cues)
     if fmt == "lrc":
-        return lrc(cues, title=title, artist=artist)
+        return lrc(cues, title=title, artist=artist, language=language)
     raise ValueError(f"unknown caption format {fmt!r}")
 
 
-def webvtt(cues: Iterable[Cue]) -> str:
-    """A WebVTT file: the cue text escaped, so no '<', '&' or '-->' can end or mark it up."""
-    blocks = ["WEBVTT\n"]
+def webvtt(cues: Iterable[Cue], language: str | None = None) -> str:
+    """A WebVTT file: the cue text escaped, so no '<', '&' or '-->' can end or mark it up;
+    its language, when given, in the header (`Language: es`, as YouTube's files have it)."""
+    blocks = [f"WEBVTT\nLanguage: {language}\n" if language else "WEBVTT\n"]
     for number, cue in enumerate(cues, start=1):
         lines = [_vtt_escape(line) for line in display_lines(cue.text)]
         timing = f"{_clock(cue.start_ms, '.')} --> {_clock(cue.end_ms, '.')}"
@@ -79,12 +88,16 @@ def subrip(cues: Iterable[Cue]) -> str:
     return "\n".join(blocks)
 
 
-def lrc(cues: Iterable[Cue], *, title: str = "", artist: str = "") -> str:
+def lrc(
+    cues: Iterable[Cue], *, title: str = "", artist: str = "", language: str | None = None
+) -> str:
     """An LRC file: a line at each cue's start, and an empty one where the voice stops
     before the next, so a lyrics display clears during the silences."""
     lines = [f"[ti:{_one_line(title)}]"] if title else []
     if artist:
         lines.append(f"[ar:{_one_line(artist)}]")
+    if language:
+        lines.append(f"[la:{_one_line(language)}]")
     lines.append("[re:meditate]")
     for time_ms, text in synced_lines(cues):
         lines.append(f"[{_lrc_time(time_ms)}]{text}")

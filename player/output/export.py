@@ -62,16 +62,21 @@ def export(
     force: bool = False,
     start: int = 0,
     progress: Progress | None = None,
+    plan: Timeline | None = None,
+    narrator: str | None = None,
 ) -> ExportResult:
     """Render `timeline` from frame `start` into `target`, in the format its suffix names.
 
-    The file appears only once it is complete and tagged; an existing file is replaced
-    only with `force`. Raises MeditateError for anything the user can fix.
+    A timeline whose narration a narrator spoke (--voice) is levelled by its `plan`, as its
+    playback is, and its tags name the `narrator`. The file appears only once it is complete
+    and tagged; an existing file is replaced only with `force`. Raises MeditateError for
+    anything the user can fix.
     """
     settings = settings or FileSettings()
     fmt = format_for(target)
-    renderer = Renderer(timeline, dataclasses.replace(options or RenderOptions(), start=start))
-    tags = track_tags(timeline, start)
+    options = dataclasses.replace(options or RenderOptions(), start=start)
+    renderer = Renderer(timeline, options, plan=plan)
+    tags = track_tags(timeline, start, narrator)
     metadata = riff_info(tags) if fmt == "wav" else None
     with atomic_output(target, force=force) as partial:
         with open_encoder(
@@ -92,11 +97,13 @@ def export(
     )
 
 
-def track_tags(timeline: Timeline, start: int = 0) -> TrackTags:
+def track_tags(timeline: Timeline, start: int = 0, narrator: str | None = None) -> TrackTags:
     """Tags for an export of `timeline` from frame `start`: chapters are shifted to match."""
     session = timeline.session
     cover = _cover_bytes(session)
     return TrackTags(
+        language=session.language,
+        narrator=narrator,
         title=session.title,
         artist=session.author,
         album=session.title,
@@ -117,7 +124,11 @@ def write_captions(
     never replacing a file without `force`), as WebVTT, SubRip or LRC (`fmt`)."""
     session = timeline.session
     text = captions_text(
-        fmt, caption_cues(timeline, start), title=session.title, artist=session.author or ""
+        fmt,
+        caption_cues(timeline, start),
+        title=session.title,
+        artist=session.author or "",
+        language=session.language,
     )
     write_file(target, text, force=force)
     return target

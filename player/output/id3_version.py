@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from player.output.tags import TrackTags
+    from player.output.tag_values import TrackTags
 
 
 def beyond_ucs2(tags: TrackTags) -> tuple[str, str] | None:

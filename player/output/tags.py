@@ -4,21 +4,20 @@ MP3 and WAV carry ID3v2.4, or v2.3 when asked unless a text needs v2.4 (see id3_
 WAV in its 'id3 ' chunk, and the encoder also writes a RIFF INFO list (see `riff_info`). ID3
 holds chapters as CHAP frames in time order under one ordered top-level CTOC, which comes
 first, and the narration as synchronised lyrics (SYLT) as well as plain ones (USLT). FLAC and
-OGG carry Vorbis comments, with chapters as CHAPTER001=HH:MM:SS.mmm and CHAPTER001NAME=title,
-and a picture block that gives the cover's real size. Empty text is not written.
+OGG carry Vorbis comments (vorbis_tags.py), with chapters as CHAPTER001=HH:MM:SS.mmm and
+CHAPTER001NAME=title, and a picture block that gives the cover's real size. The language is
+ID3's TLAN (its ISO 639-2 code, as the lyrics' and comment's language are) or Vorbis'
+LANGUAGE (its BCP 47 tag); a synthetic narrator is named in TXXX:NARRATOR or NARRATOR. Empty
+text is not written.
 """
 
 from __future__ import annotations
 
-import base64
-import re
 import types
-from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
 import mutagen
-from mutagen.flac import FLAC, Picture
+from mutagen.flac import FLAC
 from mutagen.id3 import (
     APIC,
     CHAP,
@@ -30,7 +29,9 @@ from mutagen.id3 import (
     TCON,
     TDRC,
     TIT2,
+    TLAN,
     TPE1,
+    TXXX,
     USLT,
     CTOCFlags,
     Encoding,
@@ -43,32 +44,12 @@ from mutagen.oggvorbis import OggVorbis
 from mutagen.wave import WAVE
 
 from player.common.errors import MeditateError
-from player.common.images import NotAnImage, image_info
 from player.output.id3_version import id3_version_for
+from player.output.tag_values import NARRATOR, ChapterTag, TrackTags
+from player.output.vorbis_tags import read_flac, read_ogg, write_flac, write_ogg
+from player.session.language import three_letter_code
 
 ID3_VERSIONS = (3, 4)
-
-
-@dataclass(frozen=True)
-class ChapterTag:
-    title: str
-    start_ms: int
-    end_ms: int
-
-
-@dataclass(frozen=True)
-class TrackTags:
-    title: str
-    artist: str | None = None
-    album: str | None = None
-    genre: str = "Meditation"
-    year: int | None = None
-    comment: str | None = None
-    lyrics: str | None = None  # the narration text, one line per clip
-    cover: bytes | None = None  # image bytes
-    cover_mime: str = "image/png"
-    chapters: tuple[ChapterTag, ...] = ()
-    synced_lyrics: tuple[tuple[int, str], ...] = ()  # (ms, text): a line from its time on (ID3)
 
 
 def write_tags(path: Path, tags: TrackTags, fmt: str, *, id3_version: int = 4) -> int | None:
@@ -85,9 +66,9 @@ def write_tags(path: Path, tags: TrackTags, fmt: str, *, id3_version: int = 4) -
     elif fmt == "wav":
         _write_wav(path, tags, id3_version)
     elif fmt == "flac":
-        _write_flac(path, tags)
+        write_flac(path, tags)
     elif fmt == "ogg":
-        _write_ogg(path, tags)
+        write_ogg(path, tags)
     else:
         raise ValueError(f"unknown format {fmt!r}")
     return id3_version if fmt in ("mp3", "wav") else None
@@ -116,13 +97,9 @@ def read_tags(path: Path) -> TrackTags:
     if isinstance(audio, (MP3, WAVE)):
         return _read_id3(audio.tags or ID3())
     if isinstance(audio, FLAC):
-        comments = _comment_dict(audio.tags)
-        return _read_vorbis(comments, _front_cover(audio.pictures), _length_ms(audio))
+        return read_flac(audio)
     if isinstance(audio, OggVorbis):
-        comments = _comment_dict(audio.tags)
-        blocks = comments.get(_PICTURE_KEY, [])
-        pictures = [Picture(base64.b64decode(block)) for block in blocks]
-        return _read_vorbis(comments, _front_cover(pictures), _length_ms(audio))
+        return read_ogg(audio)
     raise MeditateError(f"cannot read tags of {path}: not an MP3, FLAC, OGG Vorbis or WAV file")
 
 
@@ -177,6 +154,7 @@ def _in_reading_order(id3: ID3) -> None:
 def _fill_id3(id3: ID3, tags: TrackTags, version: int) -> None:
     # ID3v2.3 has no UTF-8: UTF-16 is the encoding every v2.3 reader knows
     utf8 = Encoding.UTF8 if version == 4 else Encoding.UTF16
+    lang = three_letter_code(tags.language) if tags.language else "eng"
     for frame, text in ((TIT2, tags.title), (TPE1, tags.artist), (TALB, tags.album)):
         if text:
             id3.add(frame(encoding=utf8, text=[text]))
@@ -184,17 +162,21 @@ def _fill_id3(id3: ID3, tags: TrackTags, version: int) -> None:
         id3.add(TCON(encoding=utf8, text=[tags.genre]))
     if tags.year is not None:
         id3.add(TDRC(encoding=utf8, text=[str(tags.year)]))
+    if tags.language:
+        id3.add(TLAN(encoding=utf8, text=[lang]))
+    if tags.narrator:
+        id3.add(TXXX(encoding=utf8, desc=NARRATOR, text=[tags.narrator]))
     if tags.comment:
-        id3.add(COMM(encoding=utf8, lang="eng", desc="", text=[tags.comment]))
+        id3.add(COMM(encoding=utf8, lang=lang, desc="", text=[tags.comment]))
     if tags.lyrics:
-        id3.add(USLT(encoding=utf8, lang="eng", desc="", text=tags.lyrics))
+        id3.add(USLT(encoding=utf8, lang=lang, desc="", text=tags.lyrics))
     if tags.synced_lyrics:
         lines = [(text, ms) for ms, text in tags.synced_lyrics]
         # id3lib and the players built on it misread Unicode SYLT: Latin-1 when it suffices
         plain = all(_latin1(text) for text, _ in lines)
         encoding = Encoding.LATIN1 if plain else utf8
         # format 2: times in milliseconds; type 1: lyrics
-        id3.add(SYLT(encoding=encoding, lang="eng", format=2, type=1, desc="", text=lines))
+        id3.add(SYLT(encoding=encoding, lang=lang, format=2, type=1, desc="", text=lines))
     if tags.cover:
         cover = PictureType.COVER_FRONT
         id3.add(APIC(encoding=utf8, mime=tags.cover_mime, type=cover, desc="", data=tags.cover))
@@ -230,6 +212,7 @@ def _read_id3(id3: ID3) -> TrackTags:
         return str(frame.text[0]) if frame and frame.text else None
 
     date = id3.get("TDRC")
+    narrator = id3.get(f"TXXX:{NARRATOR}")
     comments = [frame for frame in id3.getall("COMM") if frame.desc == ""]
     lyrics = id3.getall("USLT")
     synced = id3.getall("SYLT")
@@ -248,6 +231,8 @@ def _read_id3(id3: ID3) -> TrackTags:
         cover_mime=cover.mime if cover else TrackTags.cover_mime,
         chapters=tuple(_chapter_from_chap(frame) for frame in _ordered_chaps(id3)),
         synced_lyrics=tuple((ms, str(text)) for text, ms in synced[0].text) if synced else (),
+        language=text("TLAN"),
+        narrator=str(narrator.text[0]) if narrator and narrator.text else None,
     )
 
 
@@ -268,143 +253,4 @@ def _chapter_from_chap(frame: CHAP) -> ChapterTag:
     )
 
 
-# Vorbis comments (FLAC and OGG)
-
-_PICTURE_KEY = "METADATA_BLOCK_PICTURE"
-_MAX_VORBIS_CHAPTERS = 999  # CHAPTERnnn has three digits; ffmpeg reads no more
-_CHAPTER_KEY = re.compile(r"CHAPTER(\d{3})")
-_TIMESTAMP = re.compile(r"(\d+):(\d{2}):(\d{2})(?:\.(\d{1,3}))?")
-
-
-def _write_flac(path: Path, tags: TrackTags) -> None:
-    flac = FLAC(path)
-    if flac.tags is None:
-        flac.add_tags()
-    else:
-        flac.tags.clear()
-    flac.clear_pictures()
-    for key, value in _vorbis_comments(tags):
-        flac.tags[key] = [value]
-    if tags.cover:
-        flac.add_picture(_picture(tags))
-    flac.save()
-
-
-def _write_ogg(path: Path, tags: TrackTags) -> None:
-    ogg = OggVorbis(path)
-    ogg.tags.clear()
-    for key, value in _vorbis_comments(tags):
-        ogg.tags[key] = [value]
-    if tags.cover:
-        ogg.tags[_PICTURE_KEY] = [base64.b64encode(_picture(tags).write()).decode("ascii")]
-    ogg.save()
-
-
-def _vorbis_comments(tags: TrackTags) -> list[tuple[str, str]]:
-    if len(tags.chapters) > _MAX_VORBIS_CHAPTERS:
-        raise MeditateError(
-            f"{len(tags.chapters)} chapters: FLAC and OGG hold at most {_MAX_VORBIS_CHAPTERS}"
-        )
-    fields = [
-        ("TITLE", tags.title),
-        ("ARTIST", tags.artist),
-        ("ALBUM", tags.album),
-        ("GENRE", tags.genre),
-        ("DATE", str(tags.year) if tags.year is not None else None),
-        # Players disagree on which of the two holds a comment; mediafile writes both.
-        ("DESCRIPTION", tags.comment),
-        ("COMMENT", tags.comment),
-        ("LYRICS", tags.lyrics),
-    ]
-    for number, chapter in enumerate(tags.chapters, start=1):
-        fields.append((f"CHAPTER{number:03d}", _timestamp(chapter.start_ms)))
-        fields.append((f"CHAPTER{number:03d}NAME", chapter.title))
-    return [(key, value) for key, value in fields if value]
-
-
-def _comment_dict(comments: Iterable[tuple[str, str]] | None) -> dict[str, list[str]]:
-    """The comments by upper-case key (Vorbis keys are case-insensitive)."""
-    by_key: dict[str, list[str]] = {}
-    for key, value in comments or ():
-        by_key.setdefault(key.upper(), []).append(value)
-    return by_key
-
-
-def _read_vorbis(
-    comments: dict[str, list[str]], cover: Picture | None, length_ms: int
-) -> TrackTags:
-    def text(*keys: str) -> str | None:
-        for key in keys:
-            values = comments.get(key)
-            if values:
-                return values[0]
-        return None
-
-    date = re.match(r"\d{4}", text("DATE") or "")
-    return TrackTags(
-        title=text("TITLE") or "",
-        artist=text("ARTIST"),
-        album=text("ALBUM"),
-        genre=text("GENRE") or "",
-        year=int(date.group()) if date else None,
-        comment=text("DESCRIPTION", "COMMENT"),
-        lyrics=text("LYRICS"),
-        cover=cover.data if cover else None,
-        cover_mime=cover.mime if cover else TrackTags.cover_mime,
-        chapters=_read_vorbis_chapters(comments, length_ms),
-    )
-
-
-def _read_vorbis_chapters(comments: dict[str, list[str]], length_ms: int) -> tuple[ChapterTag, ...]:
-    """Vorbis chapters have only a start: each ends where the next begins, the last at the end."""
-    starts: list[tuple[int, str]] = []
-    for key in comments:
-        match = _CHAPTER_KEY.fullmatch(key)
-        if match:
-            name = comments.get(f"CHAPTER{match.group(1)}NAME") or [""]
-            starts.append((_parse_timestamp(comments[key][0]), name[0]))
-    starts.sort()
-    ends = [start for start, _ in starts[1:]] + [length_ms] if starts else []
-    return tuple(
-        ChapterTag(title, start, end) for (start, title), end in zip(starts, ends, strict=True)
-    )
-
-
-def _timestamp(ms: int) -> str:
-    seconds, millis = divmod(ms, 1000)
-    minutes, seconds = divmod(seconds, 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours:02d}:{minutes:02d}:{seconds:02d}.{millis:03d}"
-
-
-def _parse_timestamp(text: str) -> int:
-    match = _TIMESTAMP.fullmatch(text.strip())
-    if not match:
-        return 0
-    hours, minutes, seconds, fraction = match.groups()
-    millis = int((fraction or "0").ljust(3, "0"))
-    return ((int(hours) * 60 + int(minutes)) * 60 + int(seconds)) * 1000 + millis
-
-
-def _picture(tags: TrackTags) -> Picture:
-    """The cover as a FLAC picture block, with the size and depth readers show."""
-    picture = Picture()
-    picture.type = PictureType.COVER_FRONT
-    picture.desc = ""
-    picture.data = tags.cover or b""
-    try:
-        info = image_info(picture.data)
-    except NotAnImage as error:
-        raise MeditateError(f"the cover image cannot be embedded: {error}") from None
-    picture.mime = info.mime
-    picture.width, picture.height, picture.depth = info.width, info.height, info.depth
-    return picture
-
-
-def _front_cover(pictures: list[Picture]) -> Picture | None:
-    fronts = [picture for picture in pictures if picture.type == PictureType.COVER_FRONT]
-    return (fronts or pictures or [None])[0]
-
-
-def _length_ms(audio: mutagen.FileType) -> int:
-    return round(audio.info.length * 1000)
+__all__ = ["ID3_VERSIONS", "ChapterTag", "TrackTags", "read_tags", "riff_info", "write_tags"]

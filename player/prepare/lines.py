@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from player.common.paths import bundled_audio_dir
-from player.prepare.lookup import NotFound, find_file, search_dirs
+from player.prepare.lookup import NotFound, find_file, is_bundled, search_dirs
 from player.session.model import FileRef, Session
 from player.session.recording import Line, Status
 
@@ -14,7 +13,6 @@ def line_statuses(session: Session, lines: Iterable[Line]) -> dict[int, Status]:
     """Each line's status by its number: recorded (a clip of yours), bundled, draft or not
     found. Clips resolve as everywhere: beside the script first, then the bundled audio."""
     dirs = search_dirs(session.path)
-    bundled = bundled_audio_dir().resolve()
     statuses: dict[int, Status] = {}
     for line in lines:
         if line.clip is None:
@@ -25,6 +23,5 @@ def line_statuses(session: Session, lines: Iterable[Line]) -> dict[int, Status]:
         except NotFound:
             statuses[line.number] = Status.MISSING
             continue
-        inside = found.resolve().is_relative_to(bundled)
-        statuses[line.number] = Status.BUNDLED if inside else Status.RECORDED
+        statuses[line.number] = Status.BUNDLED if is_bundled(found) else Status.RECORDED
     return statuses

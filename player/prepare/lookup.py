@@ -35,6 +35,11 @@ def find_file(ref: FileRef, dirs: tuple[Path, ...], what: str) -> Path:
     raise NotFound(f"{what} '{ref.written}' not found (looked in {looked}){_nearby(candidates)}")
 
 
+def is_bundled(path: Path) -> bool:
+    """Whether a file found is one shipped with meditate (not a recording of the user's)."""
+    return path.resolve().is_relative_to(bundled_audio_dir().resolve())
+
+
 def _nearby(candidates: list[Path]) -> str:
     """A did-you-mean from the files beside where the missing one was looked for."""
     for candidate in candidates:

@@ -18,7 +18,8 @@ from player.prepare.drafts import (
     speak_drafts,
     text_problem,
 )
-from player.prepare.lookup import NotFound, find_file, search_dirs
+from player.prepare.lookup import NotFound, find_file, is_bundled, search_dirs
+from player.prepare.narrator import Narrator, draft_settings
 from player.prepare.probe import UnreadableAudio, clip_seconds
 from player.session.format import MAX_CLIP_SECONDS, MAX_SESSION_SECONDS
 from player.session.loader import load_session
@@ -40,36 +41,45 @@ from player.session.problems import Problem, SessionError, sorted_problems
 from player.session.units import format_clock
 
 
-def load_prepared(path: Path, cache: Cache | None = None) -> Session:
+def load_prepared(
+    path: Path, cache: Cache | None = None, narrator: Narrator | None = None
+) -> Session:
     """Load a session file and prepare it. Raises SessionError listing every problem."""
-    return prepare_session(load_session(path), cache)
+    return prepare_session(load_session(path), cache, narrator)
 
 
-def prepare_session(session: Session, cache: Cache | None = None) -> Session:
+def prepare_session(
+    session: Session, cache: Cache | None = None, narrator: Narrator | None = None
+) -> Session:
     """The session with every file found and measured and every draft spoken.
+
+    With a `narrator`, the narration it speaks (see narrator.py) is not spoken here: each
+    such step names the file its speech will be kept in, and lasts as long as it is
+    estimated to (`Narration.narrated`), so that it can be spoken while the session plays.
 
     Raises SessionError listing every problem, each at its place in the script.
     """
-    prepared, problems = prepare_what_can_be(session, cache)
+    prepared, problems = prepare_what_can_be(session, cache, narrator)
     if problems:
         raise SessionError(problems)
     return prepared
 
 
 def prepare_what_can_be(
-    session: Session, cache: Cache | None = None
+    session: Session, cache: Cache | None = None, narrator: Narrator | None = None
 ) -> tuple[Session, list[Problem]]:
     """The session with every file that can be found found, measured or spoken (the steps
     and beds whose files cannot, left out), and the problems of those that cannot."""
-    preparer = _Preparer(session, cache or user_cache())
+    preparer = _Preparer(session, cache or user_cache(), narrator)
     prepared = preparer.session()
     return prepared, sorted_problems(preparer.problems)
 
 
 class _Preparer:
-    def __init__(self, session: Session, cache: Cache) -> None:
+    def __init__(self, session: Session, cache: Cache, narrator: Narrator | None = None) -> None:
         self.source = session
         self.cache = cache
+        self.narrator = narrator
         self.dirs = search_dirs(session.path)
         self.problems: list[Problem] = []
         self.drafts: dict[str, Path] = {}  # each draft's text, and the speech made of it
@@ -164,7 +174,17 @@ class _Preparer:
         return step
 
     def narration(self, step: Narration) -> Narration | None:
-        if step.draft:
+        if self.narrator is not None and step.text:
+            if step.draft or self.narrator.replace_recorded:
+                return self.narrated(step, self.narrator)
+            assert step.clip is not None
+            located = self.found(step.clip, "narration clip")
+            if located is None:
+                return None
+            if is_bundled(located.found):
+                return self.narrated(step, self.narrator)
+            clip = self.timed(located, "narration clip", step.clip.written)  # her own: kept
+        elif step.draft:
             clip = self.spoken(step)
         else:
             assert step.clip is not None
@@ -181,8 +201,27 @@ class _Preparer:
             )
         return dataclasses.replace(step, clip=clip)
 
+    def narrated(self, step: Narration, narrator: Narrator) -> Narration | None:
+        """The step as the narrator will speak it: the file its speech is kept in, and how
+        long it is expected to last."""
+        from player.sound.speech import estimated_seconds, speech_file
+
+        assert step.text is not None
+        problem = text_problem(step.text)
+        if problem:
+            self.fail(step.where, f"cannot speak this narration: {problem}")
+            return None
+        target = speech_file(step.text, narrator.ready, self.cache)
+        seconds = estimated_seconds(step.text, narrator.ready)
+        written = step.clip.written if step.clip else ""
+        return dataclasses.replace(
+            step, clip=FileRef(written, step.where, target, seconds), narrated=True
+        )
+
     def speak_drafts(self) -> None:
         """Speak every draft of the session in one batch; report what cannot be spoken."""
+        if self.narrator is not None:
+            return  # the narrator speaks them
         drafts = [s for s in flatten(self.source.steps) if isinstance(s, Narration) and s.draft]
         speakable: dict[str, Location] = {}
         for step in drafts:
@@ -196,6 +235,11 @@ class _Preparer:
             return
         settings = self.source.voice
         first = next(iter(speakable.values()))
+        try:
+            settings = draft_settings(settings, self.source.language)
+        except MeditateError as error:
+            self.fail(settings.where if settings and settings.where else first, f"voice: {error}")
+            return
         voice = draft_voice(settings, self.source.path)
         try:
             ready_voice(voice)

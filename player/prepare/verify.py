@@ -123,7 +123,7 @@ def _judged(decoded: Decoded, ref: FileRef) -> str | None:
 
 def _sound_files(session: Session) -> Iterator[tuple[FileRef, str]]:
     for step in flatten(session.steps):
-        if isinstance(step, Narration) and step.clip is not None and not step.draft:
+        if isinstance(step, Narration) and step.clip and not (step.draft or step.narrated):
             yield step.clip, "narration clip"
         elif isinstance(step, Bell) and step.file is not None:
             yield step.file, "bell sound"

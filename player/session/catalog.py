@@ -27,5 +27,8 @@ DRONE_DEFAULT_PITCH_HZ = 136.1
 #: The narration engines a session's `voice:` may name (player.sound.engines has each).
 ENGINE_NAMES: tuple[str, ...] = ("espeak-ng", "festival", "flite", "piper", "kokoro")
 DEFAULT_ENGINE = "espeak-ng"
+#: The engines `meditate new --language` speaks a new session's drafts with, the most natural
+#: first: the first installed that has a voice for the language.
+DRAFT_ENGINES: tuple[str, ...] = ("kokoro", "piper", "festival", "flite", "espeak-ng")
 #: Engines that load a voice from a file given as `model:`, and that file's suffix.
 MODEL_SUFFIXES: dict[str, str] = {"piper": ".onnx", "flite": ".flitevox"}

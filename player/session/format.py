@@ -39,6 +39,7 @@ class Kind(Enum):
     STRIKES = "1 to 9"
     DURATION_LIST = "list of durations"
     INTERVAL_BELLS = "interval bells"
+    LANGUAGE = "language tag (BCP 47)"
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,12 @@ SESSION_FIELDS: dict[str, Field] = {
     "description": Field(Kind.TEXT, "One or two sentences on what the practice is for."),
     "author": Field(Kind.TEXT, "Who wrote or voices the session; the MP3's artist."),
     "tags": Field(Kind.TEXT_LIST, "Words to find it by, e.g. [grounding, beginner]."),
+    "language": Field(
+        Kind.LANGUAGE,
+        "What it is spoken in: en, es, fr, en-GB, ...; picks the voice's language and goes "
+        "into tags, feeds and captions.",
+        default="en",
+    ),
     "cover": Field(Kind.IMAGE, "PNG or JPEG cover art for exports; a default is used if absent."),
     "voice": Field(Kind.VOICE, "Who speaks narration drafted in text, and how."),
     "ambient": Field(Kind.AMBIENT, "Beds of sound under the narration; all play together."),

@@ -29,6 +29,7 @@ from player.session.format import (
     SESSION_FIELDS,
     STEP_FIELDS,
 )
+from player.session.language import BadLanguage, language_tag
 from player.session.model import (
     AmbientBed,
     Chapter,
@@ -104,6 +105,7 @@ class _SessionReader(BellReader, VoiceReader):
             self.version(fields["version"])
         title = self.text(fields.get("title"))
         voice = self.voice_settings(fields["voice"]) if "voice" in fields else None
+        language = self.language(fields["language"]) if "language" in fields else None
         steps_node = fields.get("steps")
         steps = self.steps(steps_node, depth=0) if steps_node is not None else ()
         # only chapters that made it into the steps can be named by a bed
@@ -122,11 +124,22 @@ class _SessionReader(BellReader, VoiceReader):
             ambient=ambient,
             steps=steps,
             voice=voice,
+            language=language,
         )
 
     def version(self, node: Node) -> None:
         if not isinstance(node, ScalarNode) or node.value.strip() != str(FORMAT_VERSION):
             self.fail(node, f"unknown format version: this meditate reads version {FORMAT_VERSION}")
+
+    def language(self, node: Node) -> str | None:
+        written = self.text(node)
+        if written is None:
+            return None
+        try:
+            return language_tag(written)
+        except BadLanguage as error:
+            self.fail(node, str(error))
+            return None
 
     # -- steps
 

@@ -76,6 +76,9 @@ class Narration:
     fade_out: float
     where: Location
     draft: bool = False  # spoken from `text`; once prepared, `clip` is the cached speech
+    # spoken from `text` by the narrator chosen with --voice: `clip` is where its speech is
+    # kept, and `clip.seconds` an estimate until it is spoken (see player.session.layout)
+    narrated: bool = False
 
     @property
     def seconds(self) -> float:
@@ -192,6 +195,7 @@ class Session:
     ambient: tuple[AmbientBed, ...]
     steps: tuple[Step, ...]
     voice: VoiceSettings | None = None
+    language: str | None = None  # BCP 47, as the script gives it (checked); None: unsaid
 
     @property
     def name(self) -> str:

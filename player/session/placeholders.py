@@ -9,18 +9,19 @@ from yaml.nodes import MappingNode, ScalarNode
 
 from player.session.model import Location
 from player.session.problems import Problem, SessionError
+from player.session.starter import TEMPLATE_AUTHOR, WORDS
 from player.session.yaml_source import compose
 
-TEMPLATE_AUTHOR = "Your Name"
-TEMPLATE_DESCRIPTION = "A few minutes to arrive, breathe and rest."
+TEMPLATE_DESCRIPTION = WORDS["en"]["description"]
+# each key's placeholders (the template's words in every language it is written in) and advice
 _ADVICE = {
     "author": (
-        TEMPLATE_AUTHOR,
+        {TEMPLATE_AUTHOR},
         "write your own name (it is the MP3's artist and the author a feed shows), or remove "
         "the line",
     ),
     "description": (
-        TEMPLATE_DESCRIPTION,
+        {words["description"] for words in WORDS.values()},
         "say what this session offers (it is the episode's description in a feed)",
     ),
 }
@@ -38,8 +39,9 @@ def placeholder_problems(path: Path) -> list[Problem]:
     for key, value in root.value:
         if not (isinstance(key, ScalarNode) and isinstance(value, ScalarNode)):
             continue
-        placeholder, advice = _ADVICE.get(key.value, (None, ""))
-        if placeholder is not None and value.value.strip() == placeholder:
+        placeholders, advice = _ADVICE.get(key.value, (set(), ""))
+        placeholder = value.value.strip()
+        if placeholder in placeholders:
             where = Location(path, value.start_mark.line + 1, value.start_mark.column + 1)
             message = f"'{placeholder}' is the template's placeholder {key.value}: {advice}"
             found.append(Problem(where, message, warning=True))

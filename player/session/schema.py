@@ -21,6 +21,8 @@ from player.session.format import (
 )
 
 SCHEMA_ID = "https://meditate.invalid/schema/session-v1.json"
+# BCP 47's shape (language, script, region, variants): the loader checks the language too
+LANGUAGE_PATTERN = r"^[A-Za-z]{2,3}(-[A-Za-z]{4})?(-([A-Za-z]{2}|[0-9]{3}))?(-[A-Za-z0-9]{4,8})*$"
 
 _DURATION = {
     "description": "20s, 2m, 1m30s, 1h, 500ms, 1:30, or seconds",
@@ -83,6 +85,8 @@ def _value_schema(field: Field) -> dict[str, Any]:
     if kind is Kind.DURATION_LIST:
         offset = {**_DURATION, "anyOf": [{"type": "number", "minimum": 0}, _DURATION["anyOf"][1]]}
         return {"anyOf": [{"type": "array", "items": offset}, offset]}
+    if kind is Kind.LANGUAGE:
+        return {"type": "string", "pattern": LANGUAGE_PATTERN, "examples": ["en", "es", "en-GB"]}
     if kind is Kind.INTERVAL_BELLS:
         return {"$ref": "#/$defs/interval_bells"}
     if kind is Kind.STEPS:

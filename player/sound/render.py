@@ -24,6 +24,7 @@ from player.sound.lazy import Audible, Struck
 from player.sound.levels import level_offset_db, mix_gate_lufs
 from player.sound.loudness import DEFAULT_TARGET_LUFS, db_to_gain, normalising_gain_db
 from player.sound.mastering import Limiter, to_int16
+from player.sound.placed import ends_at, mixable_until, speech_spans
 from player.sound.prefetch import Prefetch
 from player.sound.sources import (
     BedSource,
@@ -52,6 +53,10 @@ DECODE_AHEAD = 60 * SAMPLE_RATE  # clips starting this soon are decoded in the b
 DECODE_AFTER_BLOCKS = 4
 
 
+class NotPlacedYet(Exception):
+    """A block was rendered before the timeline was placed far enough: a bug."""
+
+
 @dataclass(frozen=True)
 class RenderOptions:
     loudness: float = DEFAULT_TARGET_LUFS  # integrated target of the finished mix, LUFS
@@ -74,29 +79,20 @@ def raised_cosine(position: np.ndarray) -> np.ndarray:
 class Renderer:
     """Renders one timeline. Not thread-safe: use one renderer per thread."""
 
-    def __init__(self, timeline: Timeline, options: RenderOptions | None = None) -> None:
-        self.timeline = timeline
+    def __init__(
+        self,
+        timeline: Timeline,
+        options: RenderOptions | None = None,
+        *,
+        plan: Timeline | None = None,
+    ) -> None:
+        """`plan`: what levels the mix when `timeline` is placed as its clips are spoken (the
+        same timeline with the clips' estimated lengths; see player.session.layout)."""
         self.options = options or RenderOptions()
         self.limiter = Limiter()
-        self.length = timeline.length
-        self._events = [
-            e
-            for e in timeline.events
-            if e.kind is EventKind.NARRATION or (e.kind is EventKind.BELL and self.options.bells)
-        ]
-        self._starts = [e.start for e in self._events]
-        self._rings = list(timeline.rings) if self.options.bells else []
-        self._ring_starts = [ring.start for ring in self._rings]
-        self._ring_reach = max((ring.length for ring in self._rings), default=0)
-        self._speech = _merged_spans(
-            [(e.start, e.end) for e in timeline.events if e.kind is EventKind.NARRATION],
-            DUCK_BRIDGE,
-        )
-        self._speech_starts = [start for start, _ in self._speech]
-        for event in self._events:
-            if event.clip is not None and event.length > STREAM_SECONDS * SAMPLE_RATE:
-                measure_ahead(event.clip, describe(event), event.length)
-        self._beds = list(timeline.beds) if self.options.ambient else []
+        self._beds: list[BedSpan] = []
+        self._long: set[Event] = set()
+        self.place(timeline)
         self._sounds = SoundCache(_CLIP_CACHE_BYTES)
         self._decoding: Prefetch[Audible] = Prefetch()
         self._mixed = 0
@@ -105,15 +101,17 @@ class Renderer:
         self._bed_lufs: dict[int, float | None] = {}
         self._premixed: OrderedDict[int, tuple[np.ndarray, float]] = OrderedDict()
         self._gains: dict[tuple[object, float], float] = {}
-        # every source is levelled to this, plus its own offset (see levels.py)
+        # every source is levelled to this, plus its own offset (see levels.py); a timeline
+        # still being placed is levelled by its plan, which its whole is levelled by too
+        planned = plan or timeline
         self.target = self.options.loudness + level_offset_db(
-            timeline,
+            planned,
             bells=self.options.bells,
             ambient=self.options.ambient,
             ambient_offset_db=self.options.ambient_offset_db,
         )
         self.gate = mix_gate_lufs(
-            timeline,
+            planned,
             self.target,
             bells=self.options.bells,
             ambient=self.options.ambient,
@@ -121,6 +119,36 @@ class Renderer:
         )
 
     # -- public
+
+    def place(self, timeline: Timeline) -> None:
+        """Render `timeline`, a later version of the one rendered so far: more of it placed."""
+        self.timeline = timeline
+        self.length = ends_at(timeline)
+        self.mixable = mixable_until(timeline)
+        bells = self.options.bells
+        self._events = [
+            e
+            for e in timeline.events
+            if e.kind is EventKind.NARRATION or (e.kind is EventKind.BELL and bells)
+        ]
+        self._starts = [e.start for e in self._events]
+        self._rings = list(timeline.rings) if bells else []
+        self._ring_starts = [ring.start for ring in self._rings]
+        self._ring_reach = max((ring.length for ring in self._rings), default=0)
+        self._speech = speech_spans(timeline, DUCK_BRIDGE)
+        self._speech_starts = [start for start, _ in self._speech]
+        for event in self._events:
+            long = event.clip is not None and event.length > STREAM_SECONDS * SAMPLE_RATE
+            if long and event not in self._long:
+                self._long.add(event)
+                assert event.clip is not None
+                measure_ahead(event.clip, describe(event), event.length)
+        self._beds = list(timeline.beds) if self.options.ambient else []
+
+    def renders(self, index: int) -> bool:
+        """Whether block `index` can be rendered now: the mix of it and of the block after
+        it (the limiter looks ahead) is known."""
+        return (index + 2) * BLOCK <= self.mixable or self.timeline.complete
 
     def pcm(self, start: int, end: int) -> np.ndarray:
         """16-bit frames [start, end) of the session, shape (end - start, 2)."""
@@ -170,6 +198,8 @@ class Renderer:
         cached = self._premixed.get(index)
         if cached is not None:
             return cached
+        if (index + 1) * BLOCK > self.mixable and not self.timeline.complete:
+            raise NotPlacedYet(f"block {index} is mixed before its timeline is placed")
         mix = self._mix(index * BLOCK, (index + 1) * BLOCK)
         result = (mix, float(np.max(np.abs(mix), initial=0.0)))
         self._premixed[index] = result
@@ -233,7 +263,7 @@ class Renderer:
         span = self._beds[index]
         self.bed_source(index, span)
         inside = (positions >= span.start) & (positions < span.end)
-        envelope = np.where(inside, self._bed_gains[index], 0.0).astype(np.float32)
+        envelope = np.where(inside, self._bed_gains[span.number], 0.0).astype(np.float32)
         if span.fade_in:
             envelope *= raised_cosine((positions - span.start) / span.fade_in)
         begin = self.options.start
@@ -248,7 +278,7 @@ class Renderer:
     def bed_loudness(self, index: int, positions: np.ndarray) -> np.ndarray | None:
         """Loudness (LUFS) of bed `index` alone at absolute frames; None if unmeasurable."""
         gain = self.bed_envelope(index, positions)
-        measured = self._bed_lufs[index]
+        measured = self._bed_lufs[self._beds[index].number]
         if measured is None:
             return None
         with np.errstate(divide="ignore"):
@@ -325,20 +355,21 @@ class Renderer:
 
     def bed_source(self, index: int, span: BedSpan) -> BedSource:
         """Bed `index`'s samples, unlevelled, and (once) its level worked out."""
-        if index in self._bed_sources:
-            return self._bed_sources[index]
+        number = span.number
+        if number in self._bed_sources:
+            return self._bed_sources[number]
         bed = span.bed
         if bed.synth is not None:
-            source, measured = synth_bed(bed, seed=index)
+            source, measured = synth_bed(bed, seed=number)
         else:
             assert bed.file is not None
             found = bed.file.found
             source, measured = file_bed(found, bed.where, span.start, bed.file.length)
         offset = self.options.ambient_offset_db + span.gain_db
         gain_db = normalising_gain_db(measured, self.target, offset)
-        self._bed_gains[index] = db_to_gain(gain_db)
-        self._bed_lufs[index] = measured
-        self._bed_sources[index] = source
+        self._bed_gains[number] = db_to_gain(gain_db)
+        self._bed_lufs[number] = measured
+        self._bed_sources[number] = source
         return source
 
 
@@ -363,13 +394,3 @@ def describe(event: Event) -> str:
     """What an event's sound is, for messages: where it is written and what it is."""
     kind = "narration clip" if event.kind is EventKind.NARRATION else "bell"
     return f"{event.where}: {kind}"
-
-
-def _merged_spans(spans: list[tuple[int, int]], bridge: int) -> list[tuple[int, int]]:
-    merged: list[tuple[int, int]] = []
-    for start, end in sorted(spans):
-        if merged and start - merged[-1][1] < bridge:
-            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
-        else:
-            merged.append((start, end))
-    return merged

@@ -109,6 +109,21 @@ def speech_key(text: str, ready: Ready) -> str:
     )
 
 
+def speech_file(text: str, ready: Ready, cache: Cache) -> Path:
+    """Where the clip of `text` spoken by `ready` is kept, whether it is made yet or not."""
+    return cache.file("speech", speech_key(text, ready), ".wav")
+
+
+def estimated_seconds(text: str, ready: Ready) -> float:
+    """How long the clip of `text` spoken by `ready` is expected to last: its words at the
+    voice's calibrated pace and speed, with the pauses and edges of its pacing. A pure
+    function of the text and the voice, so that a timeline can be planned before it is
+    spoken (see player.session.layout). Raises UnspeakableText."""
+    phrases = pacing.paced_phrases(text)
+    words = sum(pacing.words(phrase.text) for phrase in phrases)
+    return words * ready.found.seconds_per_word / ready.speed + pacing.pause_seconds(phrases)
+
+
 def cached_speech(text: str, voice: Voice, cache: Cache) -> Path:
     """The WAV of `text` spoken by `voice`, made only if the cache does not hold it yet."""
     return cached_speeches([text], voice, cache)[0]
@@ -127,7 +142,7 @@ def cached_speeches(
     """
     ready = prepare_voice(voice)
     paced = [pacing.paced_phrases(text) for text in texts]
-    targets = [cache.file("speech", speech_key(text, ready), ".wav") for text in texts]
+    targets = [speech_file(text, ready, cache) for text in texts]
     first = {target: i for i, target in reversed(list(enumerate(targets)))}
     missing = sorted(i for target, i in first.items() if not target.is_file())
     if missing:

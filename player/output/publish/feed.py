@@ -113,7 +113,7 @@ def _item(parent: ET.Element, channel: Channel, episode: Episode) -> None:
             {
                 "url": channel.url(episode.transcript_file),
                 "type": TRANSCRIPT_MIME,
-                "language": channel.language,
+                "language": episode.language_in(channel),
                 "rel": "captions",  # timed to the audio, cue by cue
             },
         )

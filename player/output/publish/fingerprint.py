@@ -16,6 +16,7 @@ from pathlib import Path
 from player.common.cache import Cache, code_version, user_cache
 from player.output.export import FileSettings, cover_path, track_tags
 from player.output.id3_version import id3_version_for
+from player.session.model import Narration, flatten
 from player.session.timeline import Timeline
 from player.sound.render import RenderOptions
 
@@ -35,11 +36,18 @@ def episode_digest(
     cover = cover_path(session)
     if cover.exists():  # an export without the bundled cover has none
         files.append(cover)
+    # a narrator's clip is known by its name, a digest of all that decides it, whether it
+    # is spoken yet or not
+    narrated = {
+        step.clip.found
+        for step in flatten(session.steps)
+        if isinstance(step, Narration) and step.narrated and step.clip is not None
+    }
     document = {
         "format": FORMAT,
         "options": dataclasses.asdict(options),
         "settings": dataclasses.asdict(settings),
-        "files": [file_digest(path, cache) for path in files],
+        "files": [path.name if path in narrated else file_digest(path, cache) for path in files],
     }
     id3 = id3_version_for(track_tags(timeline), settings.id3_version)
     if id3 != settings.id3_version:  # tags that v2.3 readers misread: written since as v2.4

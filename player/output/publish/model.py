@@ -60,6 +60,12 @@ class Episode:
     image: str | None  # the session's own square cover, if it has one
     chapters: tuple[ChapterTag, ...] = ()
     cues: tuple[Cue, ...] = ()
+    language: str | None = None  # the session's language: (BCP 47), when it says one
+    narrator: str | None = None  # the synthetic voice that speaks it, when one was chosen
+
+    def language_in(self, channel: Channel) -> str:
+        """The language it is spoken in: its own, else the podcast's."""
+        return self.language or channel.language
 
     @property
     def anchor(self) -> str:

@@ -122,9 +122,10 @@ def _header(body: ET.Element, channel: Channel) -> None:
 
 
 def _article(main: ET.Element, channel: Channel, episode: Episode) -> None:
-    article = ET.SubElement(
-        main, "article", {"id": episode.anchor, "aria-labelledby": f"{episode.anchor}-title"}
-    )
+    attributes = {"id": episode.anchor, "aria-labelledby": f"{episode.anchor}-title"}
+    if episode.language_in(channel) != channel.language:
+        attributes["lang"] = episode.language_in(channel)  # read aloud in its own language
+    article = ET.SubElement(main, "article", attributes)
     _text(article, "h2", episode.title, {"id": f"{episode.anchor}-title"})
     audio_href = quote(episode.audio)
     meta = _text(
@@ -150,7 +151,7 @@ def _article(main: ET.Element, channel: Channel, episode: Episode) -> None:
             audio,
             "track",
             {"kind": "captions", "src": quote(episode.transcript_file),
-             "srclang": channel.language, "label": "Narration"},
+             "srclang": episode.language_in(channel), "label": "Narration"},
         )  # fmt: skip
     _text(audio, "a", "Download the MP3", {"href": audio_href})
     if episode.chapters:

@@ -34,6 +34,7 @@ from player.output.publish.feed import feed_xml
 from player.output.publish.fingerprint import episode_digest, file_digest
 from player.output.publish.manifest import MANIFEST_FILE, Manifest, read_manifest, write_manifest
 from player.output.publish.model import FEED_FILE, PAGE_FILE, Channel, Episode
+from player.output.publish.narration import all_spoken, narrator_choice, spoken
 from player.output.publish.notes import plan_notes
 from player.output.publish.page import index_html
 from player.output.publish.settings import (
@@ -62,9 +63,10 @@ class Entry:
 
     name: str
     path: Path
-    timeline: Timeline
+    timeline: Timeline  # with a narrator, as planned until its clips are spoken
     digest: str
     action: Action  # export it; reuse a finished export of an interrupted run; or keep as is
+    narrator: str | None = None  # who narrates it, when a voice was chosen (--voice)
 
     @property
     def stem(self) -> str:
@@ -135,7 +137,7 @@ def plan_publish(
     what was published of them stays. Raises MeditateError when it cannot publish at all: no
     base URL, or files in the way that publish did not write (unless `force`).
     """
-    from player.prepare.session import load_prepared
+    from player.prepare.unfolding import prepare_narrated
     from player.session.problems import SessionError
     from player.session.timeline import compile_timeline
 
@@ -151,9 +153,11 @@ def plan_publish(
     options, file_settings = _render_options(settings), _file_settings(settings)
     entries: list[Entry] = []
     problems: list[tuple[str, str]] = list(missing or ())
+    choice = narrator_choice(settings)
     for name, path in _unique(sessions):
         try:
-            timeline = compile_timeline(load_prepared(path))
+            narrated = prepare_narrated(path, choice)
+            timeline = compile_timeline(narrated.session)  # a narrator's, as planned
         except SessionError as error:
             problems.append((name, "\n".join(str(p) for p in error.problems)))
             continue
@@ -161,7 +165,7 @@ def plan_publish(
             problems.append((name, f"meditate: {name}: {error}"))
             continue
         digest = episode_digest(timeline, options, file_settings)
-        entries.append(Entry(name, path, timeline, digest, "export"))
+        entries.append(Entry(name, path, timeline, digest, "export", narrated.credit))
     entries = [dataclasses.replace(e, action=_action(e, folder, manifest)) for e in entries]
     named = {name for name, _ in sessions} | {name for name, _ in problems}
     pruned = tuple(sorted(set(manifest.episodes) - named)) if prune else ()
@@ -200,6 +204,7 @@ def run_publish(
         items, jobs=jobs, options=_render_options(plan.settings),
         settings=_file_settings(plan.settings), force=plan.force,
         progress=progress, finished=finished, worker_setup=worker_setup,
+        narrator=narrator_choice(plan.settings),
     )  # fmt: skip
     errors = {o.item.name: o.error for o in outcomes if o.error}
     report.failed += list(errors.items())
@@ -220,7 +225,7 @@ def run_publish(
         guid = earlier.guid if earlier else str(uuid.uuid4())
         episodes[entry.name] = _write_episode(plan, entry, guid, published)
     _write_cover(plan)
-    channel = _channel(plan.settings, plan.cover_file, manifest.podcast_guid)
+    channel = _channel(plan.settings, plan.cover_file, manifest.podcast_guid, episodes)
     manifest = dataclasses.replace(manifest, podcast_guid=channel.podcast_guid, episodes=episodes)
     write_manifest(folder, manifest)
     _write_if_changed(folder / PAGE_FILE, index_html(channel, list(episodes.values())))
@@ -244,7 +249,7 @@ def _write_cover(plan: Plan) -> None:
 
 
 def _write_episode(plan: Plan, entry: Entry, guid: str, published: datetime.datetime) -> Episode:
-    folder, timeline = plan.folder, entry.timeline
+    folder, timeline = plan.folder, spoken(entry.timeline, entry.narrator)
     session = timeline.session
     names = entry.files()
     episode = Episode(
@@ -263,6 +268,8 @@ def _write_episode(plan: Plan, entry: Entry, guid: str, published: datetime.date
         image=_named(names, ".jpg"),
         chapters=chapter_tags(timeline),
         cues=caption_cues(timeline),
+        language=session.language,
+        narrator=entry.narrator,
     )
     if episode.chapters_file:
         _write_if_changed(folder / episode.chapters_file, chapters_json(episode))
@@ -291,8 +298,15 @@ def _check_image(path: Path) -> None:
         raise MeditateError(f"cover {path} cannot be used: {error}") from None
 
 
-def _channel(settings: PublishSettings, cover_file: str, podcast_guid: str | None) -> Channel:
+def _channel(
+    settings: PublishSettings,
+    cover_file: str,
+    podcast_guid: str | None,
+    episodes: dict[str, Episode] | None = None,
+) -> Channel:
     assert settings.base_url is not None
+    spoken = {episode.language for episode in (episodes or {}).values()}
+    common = spoken.pop() if len(spoken) == 1 else None  # every episode's language: theirs
     title = settings.title or (
         f"Meditations by {settings.author}" if settings.author else DEFAULT_TITLE
     )
@@ -305,7 +319,7 @@ def _channel(settings: PublishSettings, cover_file: str, podcast_guid: str | Non
         title=title,
         description=settings.description
         or (f"Guided audio meditations by {settings.author}." if settings.author else title),
-        language=settings.language or DEFAULT_LANGUAGE,
+        language=settings.language or common or DEFAULT_LANGUAGE,
         explicit=bool(settings.explicit),
         image=cover_file,
         podcast_guid=guid,
@@ -320,7 +334,7 @@ def _action(entry: Entry, folder: Path, manifest: Manifest) -> Action:
     if earlier is not None and earlier.digest == entry.digest and _intact(earlier, folder):
         return "unchanged"
     audio = folder / entry.audio
-    if entry.audio in manifest.owned and audio.is_file():
+    if entry.audio in manifest.owned and audio.is_file() and all_spoken(entry.timeline):
         return "reuse"  # written whole (atomically) by a run that stopped before its feed
     return "export"
 

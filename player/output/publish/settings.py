@@ -26,8 +26,8 @@ DEFAULT_LANGUAGE = "en"
 DEFAULT_BITRATE = "128k"
 DEFAULT_LOUDNESS = -16.0  # LUFS: what podcast platforms ask of stereo speech
 ALL = "all"
-_LANGUAGE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
 _EMAIL = re.compile(r"[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\".]+")
+NO_VOICE = "none"  # each session's own clips
 _BITRATE = re.compile(r"(\d+)\s*k?")
 _HEADER = (
     "# meditate publish: the settings of this folder's podcast. Edit freely; options given\n"
@@ -50,6 +50,8 @@ class PublishSettings:
     explicit: bool | None = None
     bitrate: str | None = None
     loudness: float | None = None
+    voice: str | None = None  # ENGINE[:VOICE] that narrates every session, or NO_VOICE
+    replace_recorded: bool | None = None  # the voice speaks the teacher's own lines too
     sessions: tuple[str, ...] | str | None = None  # names, or ALL
 
     def merged(self, newer: PublishSettings) -> PublishSettings:
@@ -112,9 +114,24 @@ def email(value: str) -> str:
 
 
 def language(value: str) -> str:
-    if not _LANGUAGE.fullmatch(value.strip()):
-        raise ValueError(f"{value!r} is not a language code such as en, de or en-GB")
-    return value.strip()
+    """A BCP 47 tag in its usual case; ValueError (with what was meant) for anything else."""
+    from player.session.language import language_tag
+
+    return language_tag(value)
+
+
+def voice(value: str) -> str:
+    """ENGINE, ENGINE:VOICE or ENGINE:FILE, or 'none' for each session's own clips."""
+    from player.session.catalog import ENGINE_NAMES
+
+    text = value.strip()
+    engine = text.partition(":")[0]
+    if text == NO_VOICE or engine in ENGINE_NAMES:
+        return text
+    raise ValueError(
+        f"{value!r}: expected ENGINE[:VOICE] ({', '.join(ENGINE_NAMES)}), or {NO_VOICE} for "
+        "each session's own clips"
+    )
 
 
 def bitrate(value: str) -> str:
@@ -221,6 +238,8 @@ def _field(key: str, value: Any, folder: Path) -> Any:
         "explicit": _flag,
         "bitrate": lambda v: bitrate(str(v)),
         "loudness": loudness,
+        "voice": lambda v: voice(_text(v)),
+        "replace_recorded": _flag,
         "sessions": _sessions,
     }
     if key not in readers:

