@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from mutagen.id3 import ID3
 from serving import running
 
 from player.common.paths import history_path
@@ -25,7 +26,7 @@ def test_the_library_lists_every_session_and_finds_by_word_and_tag() -> None:
         found = site.request("/?q=breaths").text
         tagged = site.request("/?tag=heart").text
     assert everything.count('class="shelf"') == 7 and "7 sessions" in everything
-    assert "any length from 1:10 to 3:05" in everything  # three-breaths' range
+    assert "any length from 1:12 to 3:07" in everything  # three-breaths' range
     assert found.count('class="shelf"') == 1 and 'href="/sessions/three-breaths"' in found
     assert "1 of 7 sessions" in found
     assert 'href="/sessions/heart-opening"' in tagged and "three-breaths" not in tagged
@@ -45,7 +46,7 @@ def test_a_length_out_of_reach_is_said_in_the_form_with_the_range() -> None:
     assert answer.status == 200
     problem = re.search(r'<p class="problem" id="length-problem">([^<]*)</p>', answer.text)
     assert problem and problem.group(1) == (
-        "9:00 is out of reach: this session can last from 1:10 to 3:05."
+        "9:00 is out of reach: this session can last from 1:12 to 3:07."
     )
     assert 'aria-describedby="length-hint length-problem" aria-invalid="true"' in answer.text
     assert 'id="audio"' not in answer.text and "data-job" not in answer.text  # nothing rendered
@@ -69,6 +70,22 @@ def test_the_audio_served_is_the_export_byte_for_byte_and_seeks_by_range(tmp_pat
     assert part.headers["content-range"] == f"bytes 1000-1999/{len(served.body)}"
     assert f'src="{audio}"' in again and "data-job" not in again
     assert ">0:05</span> <span>Arriving<" in page  # its chapters, at their times
+
+
+def test_a_narrator_chosen_in_the_browser_is_the_export_with_that_voice(tmp_path) -> None:
+    narrated = SHORT + "&voice=espeak-ng:en-us"
+    with running() as site:
+        _, audio = site.ready_page(narrated)
+        served = site.request(audio).body
+    exported = tmp_path / "three-breaths.mp3"
+    done = subprocess.run(
+        [*MEDITATE, "export", "three-breaths", "--length", "1:12", "--voice", "espeak-ng:en-us",
+         "-o", str(exported)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert served == exported.read_bytes()  # spoken, placed and levelled as export does
+    assert "espeak-ng" in str(ID3(exported).getall("TXXX:NARRATOR")[0])  # who speaks it
 
 
 def test_a_sitting_is_logged_by_the_rules_of_the_command_line() -> None:

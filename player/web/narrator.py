@@ -1,22 +1,22 @@
 """The narrator a listener picks in the browser, from the voices installed here.
 
-This module is the one place the web player meets narration. Today a narrator speaks what a
-session writes only as text (its drafts), in place of the session's `voice:`; `speaks_for`
-says which sessions it changes and `narrated` makes the change. The narrator of any session
-(`--voice`, which speaks every narration step from its `text:`) plugs in by replacing those
-two function bodies: nothing else in the web player depends on how narration is made.
+This module is the one place the web player meets narration. A narrator speaks every
+narration step that has words, as `meditate export --voice ENGINE:VOICE` does (the teacher's
+own recordings kept), and `spoken` makes the audio of a session so narrated exactly as that
+export makes it; a session without words to speak is rendered as it is.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import difflib
 import functools
 from dataclasses import dataclass
 
+from player.common.cache import Cache
 from player.common.errors import MeditateError
 from player.session.catalog import ENGINE_NAMES
-from player.session.model import Narration, Session, VoiceSettings, flatten
+from player.session.model import Narration, Session, flatten
+from player.web.render_process import Audio
 
 
 @dataclass(frozen=True)
@@ -88,17 +88,30 @@ def parse_narrator(value: str) -> Narrator:
 
 
 def speaks_for(session: Session) -> bool:
-    """Whether a narrator changes what `session` sounds like: it has narration written only as
-    text. (With `--voice`, every session with narration text.)"""
-    return any(isinstance(s, Narration) and s.draft for s in flatten(session.steps))
+    """Whether a narrator changes what `session` sounds like: it has narration with words."""
+    return any(isinstance(s, Narration) and s.text for s in flatten(session.steps))
 
 
-def narrated(session: Session, narrator: Narrator | None) -> Session:
-    """`session` as `narrator` speaks it (unchanged without one): its drafts spoken by that
-    voice at the session's own pace."""
-    if narrator is None or not speaks_for(session):
-        return session
-    own = session.voice or VoiceSettings()
-    pitch = own.pitch if own.engine == narrator.engine else None
-    voice = VoiceSettings(narrator.engine, narrator.voice, None, own.rate_wpm, pitch, own.where)
-    return dataclasses.replace(session, voice=voice)
+def needs_speaking(session: Session, narrator: Narrator | None) -> bool:
+    """Whether making the audio of `session` means speaking (which takes a while): it has
+    drafts, or `narrator` speaks its narration."""
+    drafts = any(isinstance(s, Narration) and s.draft for s in flatten(session.steps))
+    return drafts or (narrator is not None and speaks_for(session))
+
+
+def spoken(
+    session: Session, narrator: Narrator | None, length: float | None, cache: Cache
+) -> Audio:
+    """The audio of `session` with its narration spoken by `narrator` (its drafts by its own
+    `voice:` without one), placed and levelled as `meditate export --voice` places it. Raises
+    MeditateError (SessionError) for what cannot be used."""
+    from player.prepare.narrator import NarratorChoice, choose_narrator
+    from player.prepare.session import prepare_session
+    from player.prepare.unfolding import Narrated, spoken_timeline
+
+    speaker = None
+    if narrator is not None:
+        speaker = choose_narrator(NarratorChoice(narrator.engine, narrator.voice), session)
+    narrated = Narrated(prepare_session(session, cache, speaker), speaker)
+    timeline, plan = spoken_timeline(narrated, length)
+    return Audio(timeline, plan, narrated.credit)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import multiprocessing
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -32,21 +33,32 @@ class RenderStopped(Exception):
     """The render was asked to stop: nothing of it is left behind."""
 
 
+@dataclass(frozen=True)
+class Audio:
+    """What a render makes into a file, as `meditate export` makes it: a placed timeline and,
+    when a narrator spoke its narration (--voice), the plan that levels it and the narrator's
+    name for the tags."""
+
+    timeline: Timeline
+    plan: Timeline | None = None
+    narrator: str | None = None
+
+
 def render_apart(
-    timeline: Timeline,
+    audio: Audio,
     options: RenderOptions,
     target: tuple[Path, str, str, str],
     progress: Callable[[int], None],
     stopping: threading.Event,
 ) -> None:
-    """Render `timeline` into the cache file `target` (cache root, kind, key, suffix) in a
+    """Render `audio` into the cache file `target` (cache root, kind, key, suffix) in a
     process of its own, calling `progress` with the frames rendered so far. Raises
     RenderStopped once `stopping` is set, MeditateError when the render fails."""
     done = _CONTEXT.Value("q", 0, lock=False)  # one writer: the render
     stop = _CONTEXT.Event()
     answers, answer = _CONTEXT.Pipe(duplex=False)
     process = _CONTEXT.Process(
-        target=_render, args=(timeline, options, target, done, stop, answer), daemon=True
+        target=_render, args=(audio, options, target, done, stop, answer), daemon=True
     )
     process.start()
     answer.close()
@@ -68,7 +80,7 @@ def render_apart(
 
 
 def _render(
-    timeline: Timeline,
+    audio: Audio,
     options: RenderOptions,
     target: tuple[Path, str, str, str],
     done: Any,
@@ -86,7 +98,10 @@ def _render(
 
     try:
         with cache.storing(kind, key, suffix) as partial:
-            export(timeline, partial, options=options, force=True, progress=advance)
+            export(
+                audio.timeline, partial, options=options, force=True, progress=advance,
+                plan=audio.plan, narrator=audio.narrator,
+            )  # fmt: skip
         cache.save()
         answer.send(None)
     except (RenderStopped, KeyboardInterrupt):  # asked, or Ctrl-C at the terminal

@@ -30,7 +30,7 @@ from player.output.export import FileSettings
 from player.output.publish.fingerprint import episode_digest
 from player.session.timeline import ChapterMark, Timeline
 from player.sound.render import RenderOptions
-from player.web.render_process import RenderStopped, render_apart
+from player.web.render_process import Audio, RenderStopped, render_apart
 
 KIND = "serve"  # the cache folder of the rendered files
 FORMAT = 1  # raise when the served file changes for the same choice
@@ -76,10 +76,12 @@ class Job:
         return min(self.done / self.total, 1.0) if self.total else None
 
 
-def render_key(timeline: Timeline, options: RenderOptions, cache: Cache) -> str:
-    """A digest of everything that decides the file an export of `timeline` with `options`
-    writes: the script and every file it plays by content, the placed timeline, the options,
-    the year (a tag) and the code that renders, encodes and tags."""
+def render_key(audio: Audio, options: RenderOptions, cache: Cache) -> str:
+    """A digest of everything that decides the file an export of `audio` with `options`
+    writes: the script and every file it plays by content, the placed timeline (and the plan
+    and narrator of a narrated one), the options, the year (a tag) and the code that renders,
+    encodes and tags."""
+    timeline = audio.timeline
     session = timeline.session
     sources = (
         episode_digest(timeline, options, FileSettings(), cache)
@@ -87,7 +89,10 @@ def render_key(timeline: Timeline, options: RenderOptions, cache: Cache) -> str:
         else "made on the spot"  # a timer: built-in sounds only, all in the timeline
     )
     year = datetime.date.today().year
-    return key_of(KIND, FORMAT, engine_version(), year, sources, timeline, options)
+    return key_of(
+        KIND, FORMAT, engine_version(), year, sources, timeline, options, audio.plan,
+        audio.narrator,
+    )  # fmt: skip
 
 
 @functools.cache
@@ -115,20 +120,20 @@ class RenderBoard:
         self._issued: OrderedDict[str, Render] = OrderedDict()
         self._closing = threading.Event()
 
-    def key(self, timeline: Timeline, options: RenderOptions) -> str:
-        """The key of the file an export of `timeline` with `options` writes."""
-        return render_key(timeline, options, self.cache)
+    def key(self, audio: Audio, options: RenderOptions) -> str:
+        """The key of the file an export of `audio` with `options` writes."""
+        return render_key(audio, options, self.cache)
 
-    def cached(self, timeline: Timeline, key: str) -> Render | None:
+    def cached(self, audio: Audio, key: str) -> Render | None:
         """The render under `key` (of `timeline`) if the cache holds it, issued to be served;
         else None."""
         path = self.cache.file(KIND, key, ".mp3")
-        return self._issue(_render(key, path, timeline)) if path.is_file() else None
+        return self._issue(_render(key, path, audio.timeline)) if path.is_file() else None
 
     def start(
-        self, identity: str, title: str, timeline: Callable[[], Timeline], options: RenderOptions
+        self, identity: str, title: str, audio: Callable[[], Audio], options: RenderOptions
     ) -> Job:
-        """The job that renders `timeline()` (made in the job: it may speak drafts) with
+        """The job that renders `audio()` (made in the job: it may speak narration) with
         `options`; one already known by `identity` if there is one. Raises Busy."""
         with self._lock:
             known = self._jobs.get(identity)
@@ -143,7 +148,7 @@ class RenderBoard:
             self._jobs[identity] = job
             self._by_id[job.id] = job
             self._forget_finished()
-        self._executor.submit(self._run, job, timeline, options)
+        self._executor.submit(self._run, job, audio, options)
         return job
 
     def job(self, job_id: str) -> Job | None:
@@ -165,12 +170,12 @@ class RenderBoard:
                 job.error = "the server stopped"
                 job.finished.set()
 
-    def _run(self, job: Job, make: Callable[[], Timeline], options: RenderOptions) -> None:
+    def _run(self, job: Job, make: Callable[[], Audio], options: RenderOptions) -> None:
         try:
             job.stage = "Preparing the session"
-            timeline = make()
-            key = self.key(timeline, options)
-            job.render = self.cached(timeline, key) or self._rendered(job, timeline, options, key)
+            audio = make()
+            key = self.key(audio, options)
+            job.render = self.cached(audio, key) or self._rendered(job, audio, options, key)
             job.stage = "Ready"
         except RenderStopped:
             job.error = "the server stopped"
@@ -183,15 +188,15 @@ class RenderBoard:
             job.finished.set()
             self.cache.save()
 
-    def _rendered(self, job: Job, timeline: Timeline, options: RenderOptions, key: str) -> Render:
-        job.total, job.stage = timeline.length, "Rendering"
+    def _rendered(self, job: Job, audio: Audio, options: RenderOptions, key: str) -> Render:
+        job.total, job.stage = audio.timeline.length, "Rendering"
 
         def advance(frames: int) -> None:
             job.done = frames
 
         target = (self.cache.root, KIND, key, ".mp3")
-        render_apart(timeline, options, target, advance, self._closing)
-        return self._issue(_render(key, self.cache.file(KIND, key, ".mp3"), timeline))
+        render_apart(audio, options, target, advance, self._closing)
+        return self._issue(_render(key, self.cache.file(KIND, key, ".mp3"), audio.timeline))
 
     def _issue(self, render: Render) -> Render:
         with self._lock:

@@ -22,8 +22,9 @@ from player.session.timeline import Timeline, compile_timeline
 from player.session.timer import timer_session
 from player.sound.render import RenderOptions
 from player.web.choice import SessionChoice, TimerChoice
-from player.web.narrator import narrated, speaks_for
+from player.web.narrator import needs_speaking, spoken
 from player.web.player_section import Stage
+from player.web.render_process import Audio
 from player.web.renders import Busy, RenderBoard
 
 
@@ -33,15 +34,14 @@ def session_stage(
     """The audio of `session` as `choice` asks. Raises SessionError for a script that cannot
     be prepared, MeditateError for a length out of reach."""
     options = choice.options()
-    if speaks_for(session):
+    if needs_speaking(session, choice.narrator):
         stamp = _stamp(session.path)
         identity = key_of("spoken", str(session.path), stamp, repr(choice))
 
-        def spoken() -> Timeline:
-            prepared = prepare_session(narrated(session, choice.narrator), cache)
-            return compile_timeline(prepared, choice.length)
+        def audio() -> Audio:
+            return spoken(session, choice.narrator, choice.length, cache)
 
-        return _started(board, identity, session.title, spoken, options, None)
+        return _started(board, identity, session.title, audio, options, None)
     timeline = compile_timeline(prepare_session(session, cache), choice.length)
     return _ready_or_started(board, timeline, options)
 
@@ -55,19 +55,20 @@ def timer_stage(board: RenderBoard, cache: Cache, choice: TimerChoice) -> Stage:
 
 
 def _ready_or_started(board: RenderBoard, timeline: Timeline, options: RenderOptions) -> Stage:
-    identity = board.key(timeline, options)
-    found = board.cached(timeline, identity)
+    audio = Audio(timeline)
+    identity = board.key(audio, options)
+    found = board.cached(audio, identity)
     if found is not None:
         return Stage(render=found)
     title = timeline.session.title
-    return _started(board, identity, title, lambda: timeline, options, timeline)
+    return _started(board, identity, title, lambda: audio, options, timeline)
 
 
 def _started(
     board: RenderBoard,
     identity: str,
     title: str,
-    make: Callable[[], Timeline],
+    make: Callable[[], Audio],
     options: RenderOptions,
     timeline: Timeline | None,
 ) -> Stage:
