@@ -135,14 +135,15 @@ def listing() -> str:
         lines.append(f"{engine.name} {engine.version}")
         shown = _shown(engine.name, engine.voices)
         width = max((len(v.name) for v in shown), default=0)
-        languages = list(dict.fromkeys(voice.language for voice in shown))
-        for language in languages if len(languages) > 1 else [None]:
-            if language is not None:
-                lines.append(f"  {language or 'other'}:")
-            indent = "  " if language is None else "    "
-            for voice in shown:
-                if language is None or voice.language == language:
-                    lines += _voice_lines(voice, width, indent)
+        languages = list(dict.fromkeys(voice.language for voice in shown if voice.language))
+        if len(languages) > 1:  # a heading a language; what says no language (more) after
+            for language in languages:
+                lines.append(f"  {language}:")
+                for voice in (v for v in shown if v.language == language):
+                    lines += _voice_lines(voice, width, "    ")
+            shown = [voice for voice in shown if not voice.language]
+        for voice in shown:
+            lines += _voice_lines(voice, width, "  ")
         if not engine.voices:
             lines.append("  (no voices found)")
         if engine.takes_model:

@@ -20,7 +20,7 @@ from player.sound.engines.base import (
 
 _VOICES_TABLE = "festival-voices"
 _ABOUT = {
-    "cmu_us_slt_arctic_hts": "US English, female (CMU ARCTIC slt): the bundled narration's voice",
+    "cmu_us_slt_arctic_hts": "US English, female (CMU ARCTIC slt)",
 }
 
 
