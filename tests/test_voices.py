@@ -27,7 +27,9 @@ def test_lists_every_engine_with_its_version_and_default_voice() -> None:
         assert any(line.startswith(engine) for line in lines), out
     assert "  en-us+f5  American English, a soft female variant (default)" in lines
     assert any(line.startswith("  cmu_us_slt_arctic_hts  ") for line in lines)
-    assert any(line.startswith("    rms ") and line.endswith("(default)") for line in lines)  # en-US
+    assert any(
+        line.startswith("    rms ") and line.endswith("(default)") for line in lines
+    )  # en-US
     joe = next(i for i, line in enumerate(lines) if line.startswith("  joe "))
     assert "drafts only" in " ".join(lines[joe : joe + 3]).lower()
     assert "voice: {engine: piper, model: path/to/voice.onnx}" in out
