@@ -11,7 +11,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 def test_readme_is_up_to_date_with_the_code() -> None:
     done = subprocess.run(
-        [sys.executable, str(REPO / "tools" / "readme.py"), "--check"],
+        [sys.executable, str(REPO / "tools" / "docs.py"), "--check"],
         capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
