@@ -16,9 +16,8 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from tools.manpage import manual, write  # noqa: E402
-
 from player.cli import main  # noqa: E402
+from tools.manpage import manual, write  # noqa: E402
 
 pytestmark = pytest.mark.skipif(shutil.which("man") is None, reason="man-db is not installed")
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 DOCUMENTS = (REPO / "README.md", REPO / "CONTRIBUTING.md", *sorted((REPO / "docs").glob("*.md")))
-BLOCK = re.compile(r"(<!-- (run|keys): (.+?) -->\n)(.*?)(<!-- end -->)", re.DOTALL)
+BLOCK = re.compile(r"(<!-- (run|keys): ([^\n]+?) -->\n)(.*?)(<!-- end -->)", re.DOTALL)
 
 
 def command_output(args: list[str]) -> str:

@@ -45,8 +45,7 @@ ENVIRONMENT = {
 FILES = {
     "~/.local/share/meditate/sessions/": "Your own sessions (meditate new writes here); "
     "they hide bundled sessions of the same name.",
-    "~/.local/share/meditate/history.sqlite3": "The practice log that `meditate history` "
-    "reads.",
+    "~/.local/share/meditate/history.sqlite3": "The practice log that `meditate history` reads.",
     "~/.local/share/meditate/voices/": "Voice files for the speech engines (Piper .onnx, "
     "Kokoro voice styles).",
     "~/.cache/meditate/": "Decoded clips, spoken drafts and measurements; safe to delete.",
