@@ -5,10 +5,11 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
+DOCS_STAMP := $(VENV)/.installed-docs
 # the feed and page readers from npm (podcast-partytime, the Nu HTML checker), pinned by the lock
 NODE_STAMP := tests/node/node_modules/.installed
 
-.PHONY: demo test fuzz lint format setup clean
+.PHONY: demo test fuzz lint docs format setup clean
 
 demo: setup
 	$(BIN)/meditate demo
@@ -23,6 +24,13 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+
+# the guide as a site (build/docs), every warning an error and every link between pages
+# checked; and the manual page (build/man/meditate.1) that the wheel installs
+docs: setup $(DOCS_STAMP)
+	$(BIN)/python -m sphinx -W --keep-going -n -q -b html docs build/docs
+	$(BIN)/python tools/manpage.py build/man/meditate.1 >/dev/null
+	@echo "The guide: build/docs/index.html   The manual: man -l build/man/meditate.1"
 
 format: setup
 	$(BIN)/ruff format .
@@ -45,6 +53,10 @@ $(DEV_STAMP): $(STAMP) tools/bootstrap.sh pyproject.toml
 	./tools/bootstrap.sh --dev
 	$(BIN)/python -m pip install --quiet -e '.[dev,piper,kokoro]'
 	touch $(DEV_STAMP)
+
+$(DOCS_STAMP): $(STAMP) pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[docs]'
+	touch $(DOCS_STAMP)
 
 # --ignore-scripts: vnu-jar's install script would fetch a Java runtime; the machine's Java 17
 # (tools/bootstrap.sh --dev) runs the checker. npm's cache makes later installs offline.

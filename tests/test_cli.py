@@ -217,9 +217,16 @@ def test_schema_is_json_schema_that_accepts_the_bundled_session_and_rejects_typo
     assert list(validator.iter_errors(typo))
 
 
-def test_version() -> None:
+def test_version_is_the_package_s_and_the_changelog_s_newest() -> None:
+    import re
+    from importlib import metadata
+
     code, out = run("--version")
-    assert code == 0 and out.startswith("meditate 0.1.0")
+    changelog = (Path(__file__).parent.parent / "CHANGELOG.md").read_text(encoding="utf-8")
+    newest = re.search(r"^## \[(\d[^\]]*)\]", changelog, re.MULTILINE)
+    assert newest is not None
+    assert code == 0 and out.startswith(f"meditate {metadata.version('meditate')} ")
+    assert metadata.version("meditate") == newest.group(1)
 
 
 @pytest.mark.parametrize("command", COMMANDS)

@@ -320,3 +320,10 @@ def test_a_long_emoji_name_exports_and_emoji_tags_are_said_to_be_id3v24(tmp_path
         "exiftool and mediainfo show as garbage in v2.3"
     ) in out
     assert read_tags(tmp_path / f"{name}.mp3").title == "Calm 🧘"
+
+
+def test_export_offers_every_format_the_encoder_writes() -> None:
+    from player.cli.export import FORMATS
+    from player.output.encoder import SUPPORTED_FORMATS
+
+    assert sorted(FORMATS) == sorted(SUPPORTED_FORMATS.values())

@@ -27,6 +27,9 @@ def test_the_wheel_ships_sessions_and_audio_and_lists_them_from_anywhere(tmp_pat
     kokoro = "player/sound/engines/kokoro_data/"
     for shipped in ("voices/af_heart.bin", "vocab.json", "LICENSE", "NOTICE"):
         assert kokoro + shipped in names  # the voices and their licence travel together
+    manual = [name for name in names if name.endswith(".data/data/share/man/man1/meditate.1")]
+    assert len(manual) == 1  # man meditate, wherever the wheel's bin/ is on PATH
+    assert b"meditate play" in zipfile.ZipFile(wheel).read(manual[0])
 
     site = tmp_path / "site"
     install = subprocess.run(

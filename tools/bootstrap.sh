@@ -9,7 +9,8 @@
 # Debian's Chromium, which the tests open the published web page in (headless; no download);
 # exiftool and mediainfo, which read the tags; Node.js with npm (for podcast-partytime, a feed
 # parser) and a Java runtime (for the Nu HTML checker), both installed by `make test` into
-# tests/node;
+# tests/node; man-db, which renders the manual page; and zsh and fish, whose completion of
+# meditate's commands is tested beside bash's;
 # and the speech engines the tests speak with besides espeak-ng: festival with its HTS voice
 # (the bundled narration's, which tools/make_narration.py needs) and flite.
 set -eu
@@ -45,6 +46,9 @@ if [ -n "$dev" ]; then
     have node || missing="$missing nodejs"
     have npm || missing="$missing npm"
     have java || missing="$missing default-jre-headless"
+    have man || missing="$missing man-db"
+    have zsh || missing="$missing zsh"
+    have fish || missing="$missing fish"
 fi
 
 [ -z "$missing" ] && exit 0

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from player.sound.render import RenderOptions
 
 
-FORMATS = ("mp3", "ogg", "flac", "wav")
+FORMATS = ("mp3", "ogg", "flac", "wav")  # as player.output.encoder writes them (a test checks)
 CAPTION_FORMATS = ("vtt", "srt", "lrc")  # as player.output.captions writes them
 
 

@@ -1,9 +1,10 @@
-"""Keeps the README's command outputs and format tables true to the code.
+"""Keeps the command outputs and format tables of the README and the guide true to the code.
 
-Blocks between `<!-- run: meditate ARGS -->` and `<!-- end -->` hold the real output of that
-command; blocks between `<!-- keys: NAME -->` and `<!-- end -->` hold the table of keys of
-one part of the session format. `python tools/readme.py` rewrites them; `--check` exits 1 and
-names each stale block instead (the test suite runs that).
+In README.md, CONTRIBUTING.md and every page of docs/, blocks between
+`<!-- run: meditate ARGS -->` and `<!-- end -->` hold the real output of that command; blocks
+between `<!-- keys: NAME -->` and `<!-- end -->` hold the table of keys of one part of the
+session format. `python tools/docs.py` rewrites them; `--check` exits 1 and names each stale
+block instead (the test suite runs that).
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ import tempfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-README = REPO / "README.md"
-BLOCK = re.compile(r"(<!-- (run|keys): (.+?) -->\n)(.*?)(<!-- end -->)", re.DOTALL)
+DOCUMENTS = (REPO / "README.md", REPO / "CONTRIBUTING.md", *sorted((REPO / "docs").glob("*.md")))
+BLOCK = re.compile(r"(<!-- (run|keys): ([^\n]+?) -->\n)(.*?)(<!-- end -->)", re.DOTALL)
 
 
 def command_output(args: list[str]) -> str:
@@ -84,16 +85,23 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--check", action="store_true", help="report stale blocks, change nothing")
     args = parser.parse_args()
-    text = README.read_text(encoding="utf-8")
-    fresh, stale = refreshed(text)
-    if args.check:
-        for name in stale:
-            print(f"README.md is stale: {name} (run: python tools/readme.py)")
-        return 1 if stale else 0
-    README.write_text(fresh, encoding="utf-8")
-    for name in stale:
-        print(f"updated {name}")
-    return 0
+    stale_anywhere = False
+    for document in DOCUMENTS:
+        if not document.is_file():
+            continue
+        name = document.relative_to(REPO)
+        text = document.read_text(encoding="utf-8")
+        fresh, stale = refreshed(text)
+        stale_anywhere = stale_anywhere or bool(stale)
+        if args.check:
+            for block in stale:
+                print(f"{name} is stale: {block} (run: python tools/docs.py)")
+            continue
+        if fresh != text:
+            document.write_text(fresh, encoding="utf-8")
+        for block in stale:
+            print(f"{name}: updated {block}")
+    return 1 if args.check and stale_anywhere else 0
 
 
 if __name__ == "__main__":
