@@ -236,10 +236,11 @@ class Player:
     def _render_loop(self) -> None:
         while not self._stop.is_set():
             cursor = self.cursor
+            # released as the sound goes on, also while the renderer is behind it
+            self.buffer.release_before(cursor - round(BEHIND_SECONDS * SAMPLE_RATE))
             target = min(cursor + self.ahead, self.length)
             missing = self.buffer.first_missing(cursor, target)
             if missing is None:
-                self.buffer.release_before(cursor - round(BEHIND_SECONDS * SAMPLE_RATE))
                 self._wake.wait(0.25)
                 self._wake.clear()
                 continue
