@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import os
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, ThreadPoolExecutor
 
 import numpy as np
 
@@ -24,13 +25,14 @@ from player.common.cache import code_version, key_of, user_cache
 from player.common.errors import MeditateError
 from player.session.timeline import Event
 from player.sound.lazy import Audible
-from player.sound.loudness import db_to_gain
+from player.sound.loudness import db_to_gain, k_weighting_impulse
 from player.sound.mastering import Limiter
 from player.sound.meter import (
     BLOCK_TICKS,
     HOP_TICKS,
     PAD_TICKS,
     TICK,
+    Reader,
     block_powers_of,
     limited_ticks,
     measure,
@@ -40,6 +42,7 @@ from player.sound.shipped import TICKS, shipped_ticks
 from player.sound.sources import levelled_gain_db, measurement
 
 _METER = "player.sound.meter"
+_PIECE_HOPS = 1200  # a bed is measured two minutes at a time
 
 
 def momentary_loudness(renderer: Renderer) -> tuple[np.ndarray, np.ndarray]:
@@ -48,15 +51,15 @@ def momentary_loudness(renderer: Renderer) -> tuple[np.ndarray, np.ndarray]:
     beds = range(len(renderer.timeline.beds) if renderer.options.ambient else 0)
     for index in beds:  # made here: the renderer is not to be shared between threads
         renderer.bed_source(index, renderer.timeline.beds[index])
-    # every sound and bed is measured on every core (each clip decodes in its own ffmpeg,
-    # numpy works outside the interpreter lock), unless kept in the cache or shipped
+    # every sound, and every few minutes of each bed, is measured on every core (each clip
+    # decodes in its own ffmpeg, numpy works outside the interpreter lock), unless kept in
+    # the cache or shipped
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         sounds = [pool.submit(_prepare, renderer, event) for event in _each_sound(renderer)]
-        hops = [pool.submit(_bed_hops, renderer, index) for index in beds]
+        for index in beds:
+            _add_bed(energy, renderer, index, _bed_hops(renderer, index, pool))
         for job in sounds:
             job.result()
-        for index, job in zip(beds, hops, strict=True):
-            _add_bed(energy, renderer, index, job.result())
     for event in renderer.sounding:
         _add_event(energy, renderer, event)
     powers = block_powers_of(energy)
@@ -124,9 +127,10 @@ def _limited(sound: Audible, gain_db: float, limiter: Limiter) -> np.ndarray:
     return _remembered(key, make)
 
 
-def _bed_hops(renderer: Renderer, index: int) -> np.ndarray:
+def _bed_hops(renderer: Renderer, index: int, pool: Executor) -> np.ndarray:
     """A bed's own energy (it swells, waves break) in each 100 ms from its start: what the
-    momentary loudness is made of, a tenth of the ticks to keep (or ship)."""
+    momentary loudness is made of, a tenth of the ticks to keep (or ship). Measured a few
+    minutes at a time in `pool`."""
     span = renderer.timeline.beds[index]
     source = renderer.bed_source(index, span)
     length = span.end - span.start
@@ -135,7 +139,9 @@ def _bed_hops(renderer: Renderer, index: int) -> np.ndarray:
         return source(span.start + start, max(0, min(count, length - start)))
 
     def make() -> np.ndarray:
-        ticks = measure(read).ticks[PAD_TICKS:]
+        starts = range(0, max(length, 1), _PIECE_HOPS * HOP_TICKS * TICK)
+        pieces = [pool.submit(_piece_ticks, read, start, length) for start in starts]
+        ticks = np.concatenate([piece.result() for piece in pieces])
         ticks = np.pad(ticks, (0, -len(ticks) % HOP_TICKS))
         return ticks.reshape(-1, HOP_TICKS).sum(axis=1).astype(np.float32)
 
@@ -146,6 +152,28 @@ def _bed_hops(renderer: Renderer, index: int) -> np.ndarray:
         stamp = [str(bed.file.found.resolve()), info.st_size, info.st_mtime_ns]
     key = key_of(bed.synth, bed.pitch_hz, bed.beat_hz, stamp, index, span.start, length)
     return _remembered(key, make)
+
+
+def _piece_ticks(read: Reader, start: int, length: int) -> np.ndarray:
+    """The tick energies of frames [start, start + a piece) of a source `length` long (to its
+    end, with the silence after it, for the last piece), as measuring the whole would give
+    them: the K-weighting filter reaches back a few ticks, which are measured before and
+    left out."""
+    warm = min(start // TICK, _warm_ticks())
+    begin = start - warm * TICK
+    end = min(start + _PIECE_HOPS * HOP_TICKS * TICK, length)
+
+    def piece(offset: int, count: int) -> np.ndarray:
+        return read(begin + offset, max(0, min(count, end - begin - offset)))
+
+    ticks = measure(piece).ticks[PAD_TICKS + warm :]
+    return ticks if end == length else ticks[: (end - start) // TICK]
+
+
+@functools.cache
+def _warm_ticks() -> int:
+    """Whole ticks covering the K-weighting filter's memory."""
+    return -(-(len(k_weighting_impulse(SAMPLE_RATE)) - 1) // TICK)
 
 
 def _add_bed(energy: np.ndarray, renderer: Renderer, index: int, hops: np.ndarray) -> None:
