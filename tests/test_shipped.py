@@ -11,8 +11,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from player.common import paths
 from player.common.cache import SHIPPED, Cache, save_all, shipped_tables
 from player.common.paths import bundled_audio_dir
+from player.prepare import verify
 from player.prepare.session import load_prepared
 from player.session.library import resolve
 from player.session.timeline import compile_timeline
@@ -94,3 +96,42 @@ def test_a_bundled_sessions_picture_needs_nothing_measured(
     momentary_loudness(Renderer(compile_timeline(load_prepared(resolve(name), cache))))
     save_all()
     assert measured_since(cache) == [], f"{name}'s picture measured: {REMAKE}"
+
+
+def test_checking_the_bundled_library_decodes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def decoding(path: Path) -> None:
+        raise AssertionError(f"{path} decoded: {REMAKE}")
+
+    cache = isolated(tmp_path, monkeypatch)
+    monkeypatch.setattr(verify, "decode_to_nothing", decoding)
+    for name in BUNDLED:
+        assert verify.sound_problems(load_prepared(resolve(name), cache), cache) == []
+
+
+def test_a_bundled_file_is_trusted_only_as_shipped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    audio = tmp_path / "audio"
+    same_clip, other_clip = audio / "same.ogg", audio / "other.ogg"
+    audio.mkdir()
+    bundled = bundled_audio_dir() / "narration" / "three-breaths"
+    same_clip.write_bytes((bundled / "01-arrive.ogg").read_bytes())
+    other_clip.write_bytes((bundled / "02-in.ogg").read_bytes()[:-1])  # one byte less
+    (audio / SHIPPED).write_bytes((bundled_audio_dir() / SHIPPED).read_bytes())
+    monkeypatch.setattr(paths, "bundled_audio_dir", lambda: audio)
+    decoded: list[str] = []
+    real = verify.decode_to_nothing
+
+    def spy(path: Path) -> verify.Decoded:
+        decoded.append(path.name)
+        return real(path)
+
+    monkeypatch.setattr(verify, "decode_to_nothing", spy)
+    session = tmp_path / "two.yaml"
+    steps = "".join(f"  - narration: {clip}\n" for clip in (same_clip, other_clip))
+    session.write_text(f"title: Two\nsteps:\n{steps}")
+    cache = isolated(tmp_path, monkeypatch)
+    verify.sound_problems(load_prepared(session, cache), cache)
+    assert decoded == ["other.ogg"]

@@ -4,7 +4,8 @@ a new user waits for neither (see player/common/cache.py and player/sound/shippe
 
 It holds the loudness of every synthesised bed (seeds 0-2, default pitch and beat), the peak
 of every built-in bell and its levelling gain in every bundled session, at the default
-options; and for the picture of every bundled session at its own length: the loudness
+options; that every bundled sound file decodes whole (so `check` need not decode them);
+and for the picture of every bundled session at its own length: the loudness
 measurement and levelling gain of each clip and bell it plays, what the limiter leaves of
 those levelled into it, and each bed's energy over its span. Each value is keyed by the
 version of the code that makes it and, for a clip, by the clip's content, so changed code or
@@ -42,7 +43,9 @@ def measure(
     os.environ["MEDITATE_SHIPPED"] = "0"  # work everything out, whatever is shipped now
     sys.path.insert(0, str(REPO))
     from player.common.cache import save_all
+    from player.common.paths import bundled_digest
     from player.prepare.session import load_prepared
+    from player.prepare.verify import sound_problems
     from player.session.catalog import SYNTHS
     from player.session.library import discover
     from player.session.timeline import compile_timeline
@@ -57,7 +60,10 @@ def measure(
             continue
         if only is not None and entry.path.stem not in only:
             continue
-        timeline = compile_timeline(load_prepared(entry.path))
+        session = load_prepared(entry.path)
+        problems = sound_problems(session)
+        assert not problems, problems
+        timeline = compile_timeline(session)
         renderer = Renderer(timeline)
         for event in (*timeline.events, *timeline.rings):
             if event.bell is not None:
@@ -80,6 +86,9 @@ def measure(
         document = json.loads((cache_folder / f"{name}.json").read_text(encoding="utf-8"))
         known = {key: value for key, value in document["entries"].items() if value is not None}
         tables[name] = {"version": document["version"], "entries": known}
+    found = json.loads((cache_folder / "sound-files.json").read_text(encoding="utf-8"))
+    sound = {bundled_digest(Path(path)): True for path in found["entries"]}
+    tables["sound-files"] = {"version": found["version"], "entries": sound}
     return tables, arrays(cache_folder)
 
 

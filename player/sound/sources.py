@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import functools
-import hashlib
 import math
 import threading
 from collections import OrderedDict
@@ -23,7 +21,7 @@ import numpy as np
 from player.common.audio_format import SAMPLE_RATE
 from player.common.cache import Cache, code_version, key_of, user_cache
 from player.common.errors import MeditateError
-from player.common.paths import bundled_audio_dir
+from player.common.paths import bundled_digest
 from player.session.model import AmbientBed, Location
 from player.sound import stream as stream_module
 from player.sound.decode import decode_channels, decode_complete, stereo
@@ -327,23 +325,15 @@ def levelled_gain_db(
 
 def _file_stamp(path: Path) -> list[object]:
     """What tells a file's sound from any other: its place, size and time, or for a bundled
-    file (whose measurements are shipped, and which is installed anywhere) its content."""
+    file (whose measurements are shipped) its content."""
     try:
         info = path.stat()
+        digest = bundled_digest(path)
     except OSError:
         raise MeditateError(f"{path} disappeared since the session was checked") from None
-    place = path.resolve()
-    if not place.is_relative_to(bundled_audio_dir().resolve()):
-        return [str(place), info.st_size, info.st_mtime_ns]
-    return ["bundled", _content_digest(place, info.st_size, info.st_mtime_ns)]
-
-
-@functools.lru_cache(maxsize=1024)
-def _content_digest(place: Path, size: int, mtime_ns: int) -> str:
-    try:
-        return hashlib.sha256(place.read_bytes()).hexdigest()
-    except OSError:
-        raise MeditateError(f"{place} disappeared since the session was checked") from None
+    if digest is not None:
+        return ["bundled", digest]
+    return [str(path.resolve()), info.st_size, info.st_mtime_ns]
 
 
 def measure_version() -> str:
