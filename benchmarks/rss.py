@@ -65,6 +65,7 @@ PLAY_FAST = (
     PEAK
     + """
 import sys, time
+import player.cli  # as `meditate` starts: the process set up as the command sets it up
 from player.session.units import parse_duration
 from player.live.buffer import PcmBuffer, preroll_frames
 from player.live.devices import ClockDevice
