@@ -15,6 +15,7 @@ from player.session.model import Bell, Chapter, Narration, Silence, flatten
 from player.session.timeline import compile_timeline
 
 REPO = Path(__file__).resolve().parent.parent
+BUNDLED = sorted(path.stem for path in (REPO / "sessions").glob("*.yaml"))
 PRACTICES = {
     "grounding": 10,
     "embracing-separation": 12,
@@ -46,24 +47,24 @@ def test_each_practice_is_shaped_as_the_library_promises(name: str, minutes: int
     assert all(s.clip and s.clip.found.suffix == ".ogg" for s in narration)
 
 
-def test_every_bundled_session_exports_on_target_with_its_chapters(tmp_path) -> None:
-    # The whole library, rendered once. WAV, so the time goes to our mix rather than to LAME;
-    # MP3 encoding keeps its level and its chapters in test_export and test_encoder.
-    out = tmp_path / "library"
-    out.mkdir()
-    result = CliRunner().invoke(
-        main, ["export", "--all", "-d", str(out), "--format", "wav", "-j", "2", "-q"]
-    )
-    assert result.exit_code == 0, result.output
+def test_the_library_lists_every_bundled_session() -> None:
     listed = json.loads(CliRunner().invoke(main, ["list", "--json"]).output)
-    assert len(listed) == len(list(out.iterdir())) == 7
-    for entry in listed:
-        target = out / f"{entry['name']}.wav"
-        integrated, true_peak = ebur128(target)
-        assert abs(integrated - (-16.0)) <= 0.5, (entry["name"], integrated)
-        assert true_peak <= -1.0, (entry["name"], true_peak)
-        shown = json.loads(CliRunner().invoke(main, ["show", entry["name"], "--json"]).output)
-        chapters = sorted(ffprobe(target)["chapters"], key=lambda c: float(c["start_time"]))
-        assert [c["tags"]["title"] for c in chapters] == [c["title"] for c in shown["chapters"]]
-        for found, wanted in zip(chapters, shown["chapters"], strict=True):
-            assert abs(float(found["start_time"]) - wanted["start"]) < 0.05
+    assert sorted(entry["name"] for entry in listed) == BUNDLED
+
+
+@pytest.mark.parametrize("name", BUNDLED)
+def test_every_bundled_session_exports_on_target_with_its_chapters(name: str, tmp_path) -> None:
+    # Each session rendered once, whole, on its own worker. WAV, so the time goes to our mix
+    # rather than to LAME; MP3 encoding keeps its level and its chapters in test_export and
+    # test_encoder.
+    target = tmp_path / f"{name}.wav"
+    result = CliRunner().invoke(main, ["export", name, "-o", str(target), "-q"])
+    assert result.exit_code == 0, result.output
+    integrated, true_peak = ebur128(target)
+    assert abs(integrated - (-16.0)) <= 0.5, integrated
+    assert true_peak <= -1.0, true_peak
+    shown = json.loads(CliRunner().invoke(main, ["show", name, "--json"]).output)
+    chapters = sorted(ffprobe(target)["chapters"], key=lambda c: float(c["start_time"]))
+    assert [c["tags"]["title"] for c in chapters] == [c["title"] for c in shown["chapters"]]
+    for found, wanted in zip(chapters, shown["chapters"], strict=True):
+        assert abs(float(found["start_time"]) - wanted["start"]) < 0.05

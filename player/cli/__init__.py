@@ -6,6 +6,10 @@ import os
 # tens of milliseconds before the first sound; nothing here multiplies matrices.
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
-from player.cli.app import main
+from player.common.memory import one_arena
+
+one_arena()  # before any thread starts: see player/common/memory.py
+
+from player.cli.app import main  # noqa: E402
 
 __all__ = ["main"]

@@ -7,7 +7,9 @@ simply not kept: it never stops the program.
 
 The bundled audio folder ships values the bundled sessions need before their first sound
 (SHIPPED, written by tools/ship_measurements.py): `remember` finds them there first, so a
-new user's first play starts as quickly as a later one. A test recomputes them.
+new user's first play starts as quickly as a later one. Larger ones (the measurements a
+picture of a session needs) are shipped in a file of their own, read only when asked for
+(see player/sound/shipped.py). A test recomputes them.
 """
 
 from __future__ import annotations
@@ -69,7 +71,7 @@ class Table:
         self.version = version
         self._entries: dict[str, Any] | None = None
         self._new: dict[str, Any] = {}
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # threads measuring at once (a picture's) share it
 
     def get(self, key: str) -> Any | None:
         return self._loaded().get(key)
@@ -88,14 +90,15 @@ class Table:
             self._new = {}
             self._entries = entries
             document = json.dumps({"version": self.version, "entries": entries})
-        with contextlib.suppress(OSError, MeditateError):
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            write_file(self.path, document, force=True)
+            with contextlib.suppress(OSError, MeditateError):
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                write_file(self.path, document, force=True)
 
     def _loaded(self) -> dict[str, Any]:
-        if self._entries is None:
-            self._entries = self._read()
-        return self._entries
+        with self._lock:
+            if self._entries is None:
+                self._entries = self._read()
+            return self._entries
 
     def _read(self) -> dict[str, Any]:
         try:
@@ -166,23 +169,23 @@ class Cache:
 
 
 @functools.cache
-def shipped_tables() -> dict[str, Any]:
-    """The tables shipped in the bundled audio folder: {name: {"version", "entries"}}; none
-    with MEDITATE_SHIPPED=0 (to work them out again)."""
+def shipped_tables(file: str = SHIPPED) -> dict[str, Any]:
+    """The tables shipped in the bundled audio folder, in `file`: {name: {"version",
+    "entries"}}; none with MEDITATE_SHIPPED=0 (to work them out again)."""
     from player.common.paths import bundled_audio_dir
 
     if os.environ.get("MEDITATE_SHIPPED") == "0":
         return {}
 
     try:
-        document = json.loads((bundled_audio_dir() / SHIPPED).read_text(encoding="utf-8"))
+        document = json.loads((bundled_audio_dir() / file).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
     return document if isinstance(document, dict) else {}
 
 
-def shipped_value(name: str, version: str, key: str) -> Any | None:
-    table = shipped_tables().get(name)
+def shipped_value(name: str, version: str, key: str, file: str = SHIPPED) -> Any | None:
+    table = shipped_tables(file).get(name)
     if not isinstance(table, dict) or table.get("version") != version:
         return None
     entries = table.get("entries")

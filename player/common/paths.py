@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent.parent
@@ -21,6 +22,22 @@ def bundled_sessions_dir() -> Path:
 
 def bundled_audio_dir() -> Path:
     return bundled_root() / "audio"
+
+
+def bundled_digest(path: Path) -> str | None:
+    """The SHA-256 of a file in the bundled audio folder, by which what is known of it is
+    shipped (it is installed anywhere, at any time); None for any other file. Raises
+    OSError if it cannot be read."""
+    place = path.resolve()
+    if not place.is_relative_to(bundled_audio_dir().resolve()):
+        return None
+    info = place.stat()
+    return _digest(place, info.st_size, info.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=1024)
+def _digest(place: Path, size: int, mtime_ns: int) -> str:
+    return hashlib.sha256(place.read_bytes()).hexdigest()
 
 
 def user_sessions_dir() -> Path:

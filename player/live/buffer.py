@@ -139,8 +139,8 @@ class PcmBuffer:
         """
         last = frame // BLOCK
         with self.lock:
-            first = next((k for k in range(last) if self.ready[k]), last)
-            if first >= last:
+            first = self.ready.find(1, 0, max(last, 0))
+            if first < 0:
                 return
             for k in range(first, last):
                 self.ready[k] = 0

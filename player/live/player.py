@@ -371,6 +371,8 @@ class Player:
     def _render_loop(self) -> None:
         while not self._stop.is_set():
             cursor = self.cursor
+            # released as the sound goes on, also while the renderer is behind it
+            self.buffer.release_before(cursor - round(BEHIND_SECONDS * SAMPLE_RATE))
             target = min(cursor + self.ahead, self.buffer.length)
             missing = self.buffer.first_missing(cursor, target)
             if self.unfolding is not None and (
@@ -380,7 +382,6 @@ class Player:
                     continue
                 missing = None  # what is missing waits for the narrator
             if missing is None:
-                self.buffer.release_before(cursor - round(BEHIND_SECONDS * SAMPLE_RATE))
                 self._wake.wait(0.25)
                 self._wake.clear()
                 continue

@@ -4,7 +4,8 @@ digital silence).
 
 ffmpeg decodes each file to nothing, measuring as it goes (volumedetect), so even an
 hour-long recording costs no memory. A file found sound is remembered by its size and time,
-so checking again is quick.
+so checking again is quick; the bundled files, found sound when the bundle is made, are
+shipped as such (tools/ship_measurements.py), by their content.
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from player.common.audio_format import SAMPLE_RATE
-from player.common.cache import Cache, code_version, user_cache
+from player.common.cache import Cache, code_version, shipped_value, user_cache
 from player.common.errors import MeditateError
+from player.common.paths import bundled_digest
 from player.common.programs import FFMPEG_INSTALL_HINT
 from player.session.model import Bell, FileRef, Narration, Session, Silence, flatten
 from player.session.problems import Problem
@@ -42,7 +44,8 @@ class Decoded:
 def sound_problems(session: Session, cache: Cache | None = None) -> list[Problem]:
     """A problem for each file of `session` that will not play as it should, at its step;
     damaged data that still plays is a warning. Files are decoded on every core at once."""
-    table = (cache or user_cache()).table(_TABLE, code_version(__name__))
+    version = verify_version()
+    table = (cache or user_cache()).table(_TABLE, version)
     problems: list[Problem] = []
     pending: dict[str, tuple[FileRef, str, list[int]]] = {}
     for ref, what in _sound_files(session):
@@ -51,9 +54,12 @@ def sound_problems(session: Session, cache: Cache | None = None) -> list[Problem
             continue
         try:
             stat = ref.found.stat()
+            digest = bundled_digest(ref.found)
         except OSError as error:
             problems.append(Problem(ref.where, f"{what} '{ref.written}': {error.strerror}"))
             continue
+        if digest is not None and shipped_value(_TABLE, version, digest) is True:
+            continue  # a bundled file, found sound when the bundle was made
         stamp = [stat.st_size, stat.st_mtime_ns]
         if table.get(key) != stamp:
             pending[key] = (ref, what, stamp)
@@ -66,6 +72,11 @@ def sound_problems(session: Session, cache: Cache | None = None) -> list[Problem
             else:
                 problems.append(problem)
     return problems
+
+
+def verify_version() -> str:
+    """The version of this code, which names what it found (and shipped)."""
+    return code_version(__name__)
 
 
 def _decoded_or_error(path: Path) -> Decoded | MeditateError:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from player.common.audio_format import SAMPLE_RATE
+from player.common.cache import Cache, code_version, key_of, user_cache
 from player.session.catalog import BELL_SECONDS
 from player.sound.noise import butterworth
 
@@ -118,11 +119,27 @@ def bell_peak(name: str) -> float:
     return max(float(np.max(np.abs(_raw_chunk(name, index)))) for index in chunks)
 
 
+def known_peak(name: str, cache: Cache | None = None) -> float:
+    """`bell_peak(name)`, found once and kept in the cache (or shipped)."""
+    version = code_version(__name__, "player.sound.noise")
+    found = (cache or user_cache()).remember(
+        "bell-peaks", version, key_of(name), lambda: bell_peak(name)
+    )
+    return float(found)
+
+
+def _chunks_of_every_bell() -> int:
+    return sum(-(-bell_frames(name) // CHUNK) for name in BELL_MODELS)
+
+
+@functools.lru_cache(maxsize=_chunks_of_every_bell())  # every chunk of every bell: 9 MB
 def bell_chunk(name: str, index: int, peak: float) -> np.ndarray:
     """Frames [index * CHUNK, (index + 1) * CHUNK) of the bell (fewer at its end), float32
-    (frames, 2), given its `bell_peak`."""
+    (frames, 2), read-only, given its `bell_peak`."""
     _check(name)
-    return np.ascontiguousarray((_raw_chunk(name, index) * (BELL_PEAK / peak)).T, np.float32)
+    chunk = np.ascontiguousarray((_raw_chunk(name, index) * (BELL_PEAK / peak)).T, np.float32)
+    chunk.flags.writeable = False
+    return chunk
 
 
 def _check(name: str) -> None:
@@ -137,8 +154,9 @@ def synthesise_ahead(names: Iterable[str]) -> threading.Thread:
     def work() -> None:
         for name in dict.fromkeys(names):
             if name in BELL_MODELS:
+                peak = known_peak(name)
                 for index in range(-(-bell_frames(name) // CHUNK)):
-                    _raw_chunk(name, index)
+                    bell_chunk(name, index, peak)
 
     thread = threading.Thread(target=work, daemon=True)
     thread.start()
@@ -154,7 +172,7 @@ def _bell(name: str) -> np.ndarray:
     return bell
 
 
-@functools.lru_cache(maxsize=128)  # every chunk of every bell: 25 MB
+@functools.lru_cache(maxsize=4)  # the scaled chunks are kept (bell_chunk)
 def _raw_chunk(name: str, index: int) -> np.ndarray:
     """Chunk `index` of the bell before scaling: float64 (2, frames)."""
     model = BELL_MODELS[name]

@@ -1,20 +1,22 @@
 """The loudness a session's mix will have, foreseen from its sources instead of rendered.
 
-Each clip and bell brings its measured energy (meter.py: 10-ms ticks, kept in the cache for
-files) times its level and fades; each bed its own measured ticks over its span (measured
-once, kept in the cache: synthesised beds swell and fade as the session goes) times its
-envelope (level, fades and ducking); silences nothing. Sources that play together add as
-powers, as uncorrelated sounds do. A source levelled into the limiter counts as the
-limiter leaves it. Momentary loudness (400-ms blocks, 100 ms apart) follows from the summed ticks.
+Each clip and bell brings its measured energy (meter.py: 10-ms ticks, kept in the cache, or
+shipped for the bundled ones) times its level and fades; each bed its own measured energy in
+each 100 ms of its span (measured once, kept in the cache or shipped: synthesised beds swell
+and fade as the session goes) times its envelope (level, fades and ducking); silences nothing.
+Sources that play together add as powers, as uncorrelated sounds do. A source levelled into
+the limiter counts as the limiter leaves it. Momentary loudness (400-ms blocks, 100 ms apart)
+follows from the summed ticks.
 """
 
 from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import os
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, ThreadPoolExecutor
 
 import numpy as np
 
@@ -22,31 +24,42 @@ from player.common.audio_format import SAMPLE_RATE
 from player.common.cache import code_version, key_of, user_cache
 from player.common.errors import MeditateError
 from player.session.timeline import Event
-from player.sound.loudness import db_to_gain
+from player.sound.lazy import Audible
+from player.sound.loudness import db_to_gain, k_weighting_impulse
+from player.sound.mastering import Limiter
 from player.sound.meter import (
     BLOCK_TICKS,
     HOP_TICKS,
     PAD_TICKS,
     TICK,
+    Reader,
     block_powers_of,
     limited_ticks,
     measure,
 )
-from player.sound.render import TRUNCATION_FADE, Renderer, describe, raised_cosine
-from player.sound.sources import clip_sound, measurement
+from player.sound.render import TRUNCATION_FADE, Renderer, describe, fresh_sound, raised_cosine
+from player.sound.shipped import TICKS, shipped_ticks
+from player.sound.sources import levelled_gain_db, measurement
 
-_TICKS = "ticks"
 _METER = "player.sound.meter"
+_PIECE_HOPS = 1200  # a bed is measured two minutes at a time
 
 
 def momentary_loudness(renderer: Renderer) -> tuple[np.ndarray, np.ndarray]:
     """Seconds (the middle of each block) and momentary loudness (LUFS) of the mix."""
     energy = np.zeros(renderer.length // TICK + 1)
+    beds = range(len(renderer.timeline.beds) if renderer.options.ambient else 0)
+    for index in beds:  # made here: the renderer is not to be shared between threads
+        renderer.bed_source(index, renderer.timeline.beds[index])
+    # every sound, and every few minutes of each bed, is measured on every core (each clip
+    # decodes in its own ffmpeg, numpy works outside the interpreter lock), unless kept in
+    # the cache or shipped
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        clips = pool.map(_measure_clip, _first_of_each_clip(renderer.sounding))
-        for index in range(len(renderer.timeline.beds) if renderer.options.ambient else 0):
-            _add_bed(energy, renderer, index)
-        list(clips)
+        sounds = [pool.submit(_prepare, renderer, event) for event in _each_sound(renderer)]
+        for index in beds:
+            _add_bed(energy, renderer, index, _bed_hops(renderer, index, pool))
+        for job in sounds:
+            job.result()
     for event in renderer.sounding:
         _add_event(energy, renderer, event)
     powers = block_powers_of(energy)
@@ -55,41 +68,69 @@ def momentary_loudness(renderer: Renderer) -> tuple[np.ndarray, np.ndarray]:
         return seconds, -0.691 + 10.0 * np.log10(np.maximum(powers, 1e-12))
 
 
+def ticks_version() -> str:
+    """The version of the code that makes the tick energies kept under TICKS."""
+    return code_version(__name__, "player.sound.beds", "player.sound.noise", _METER)
+
+
 def _remembered(key: str, make: Callable[[], np.ndarray]) -> np.ndarray:
-    """Tick energies kept in the cache under `key`: made the first time."""
+    """Tick energies shipped, or kept in the cache, under `key`: made the first time."""
+    shipped = shipped_ticks(ticks_version(), key)
+    if shipped is not None:
+        return shipped
     cache = user_cache()
     try:
-        return np.load(cache.file(_TICKS, key, ".npy"), allow_pickle=False)
+        return np.load(cache.file(TICKS, key, ".npy"), allow_pickle=False)
     except (OSError, ValueError):
         pass
     ticks = make()
     with (
         contextlib.suppress(OSError, MeditateError),
-        cache.storing(_TICKS, key, ".npy") as partial,
+        cache.storing(TICKS, key, ".npy") as partial,
         partial.open("wb") as stream,
     ):
         np.save(stream, ticks, allow_pickle=False)
     return ticks
 
 
-def _first_of_each_clip(events: list[Event]) -> list[Event]:
+def _each_sound(renderer: Renderer) -> list[Event]:
+    """One event for each sound at each level the session plays it at."""
     first: dict[object, Event] = {}
-    for event in events:
-        if event.clip is not None and event.strikes == 1:
-            first.setdefault(event.clip, event)
+    for event in renderer.sounding:
+        first.setdefault((event.clip, event.bell, event.strikes, event.gain_db), event)
     return list(first.values())
 
 
-def _measure_clip(event: Event) -> None:
-    """Measures a clip file into the cache, unless it is there: each decodes in its own ffmpeg,
-    so clips are measured on every core while the beds are."""
-    assert event.clip is not None
+def _prepare(renderer: Renderer, event: Event) -> None:
+    """Measures an event's sound, its level and (levelled into the limiter) what the limiter
+    leaves of it, into the cache, unless they are there: in a thread of the pool."""
+    sound = fresh_sound(event)
     what = describe(event)
-    measurement(clip_sound(event.clip, what, event.length), what)
+    gain = levelled_gain_db(
+        sound, what, renderer.target + event.gain_db, renderer.gate, renderer.limiter
+    )
+    measured = measurement(sound, what)
+    gain_db = event.gain_db if gain is None else gain
+    if measured.peak * db_to_gain(gain_db) > renderer.limiter.ceiling:
+        _limited(sound, gain_db, renderer.limiter)
 
 
-def _add_bed(energy: np.ndarray, renderer: Renderer, index: int) -> None:
-    """A bed's own ticks (it swells, waves break), times its envelope: level, fades, ducking."""
+def _limited(sound: Audible, gain_db: float, limiter: Limiter) -> np.ndarray:
+    """The tick energies of `sound` raised by `gain_db`, as the limiter leaves it."""
+
+    def make() -> np.ndarray:
+        return limited_ticks(sound.read, gain_db, limiter).astype(np.float32)
+
+    if sound.identity is None:
+        return make()
+    key = key_of(sound.identity, gain_db, dataclasses.astuple(limiter), code_version(_METER))
+    return _remembered(key, make)
+
+
+def _bed_hops(renderer: Renderer, index: int, pool: Executor) -> np.ndarray:
+    """A bed's own energy (it swells, waves break) in each 100 ms from its start: what the
+    momentary loudness is made of, a tenth of the ticks to keep (or ship). Measured a few
+    minutes at a time in `pool`."""
     span = renderer.timeline.beds[index]
     source = renderer.bed_source(index, span)
     length = span.end - span.start
@@ -97,18 +138,51 @@ def _add_bed(energy: np.ndarray, renderer: Renderer, index: int) -> None:
     def read(start: int, count: int) -> np.ndarray:
         return source(span.start + start, max(0, min(count, length - start)))
 
+    def make() -> np.ndarray:
+        starts = range(0, max(length, 1), _PIECE_HOPS * HOP_TICKS * TICK)
+        pieces = [pool.submit(_piece_ticks, read, start, length) for start in starts]
+        ticks = np.concatenate([piece.result() for piece in pieces])
+        ticks = np.pad(ticks, (0, -len(ticks) % HOP_TICKS))
+        return ticks.reshape(-1, HOP_TICKS).sum(axis=1).astype(np.float32)
+
     bed = span.bed
     stamp: list[object] = []
     if bed.file is not None:
         info = bed.file.found.stat()
         stamp = [str(bed.file.found.resolve()), info.st_size, info.st_mtime_ns]
-    version = code_version(
-        __name__, "player.sound.beds", "player.sound.noise", "player.sound.meter"
-    )
-    key = key_of(bed.synth, bed.pitch_hz, bed.beat_hz, stamp, index, span.start, length, version)
-    own = _remembered(key, lambda: measure(read).ticks[PAD_TICKS:])
+    key = key_of(bed.synth, bed.pitch_hz, bed.beat_hz, stamp, index, span.start, length)
+    return _remembered(key, make)
+
+
+def _piece_ticks(read: Reader, start: int, length: int) -> np.ndarray:
+    """The tick energies of frames [start, start + a piece) of a source `length` long (to its
+    end, with the silence after it, for the last piece), as measuring the whole would give
+    them: the K-weighting filter reaches back a few ticks, which are measured before and
+    left out."""
+    warm = min(start // TICK, _warm_ticks())
+    begin = start - warm * TICK
+    end = min(start + _PIECE_HOPS * HOP_TICKS * TICK, length)
+
+    def piece(offset: int, count: int) -> np.ndarray:
+        return read(begin + offset, max(0, min(count, end - begin - offset)))
+
+    ticks = measure(piece).ticks[PAD_TICKS + warm :]
+    return ticks if end == length else ticks[: (end - start) // TICK]
+
+
+@functools.cache
+def _warm_ticks() -> int:
+    """Whole ticks covering the K-weighting filter's memory."""
+    return -(-(len(k_weighting_impulse(SAMPLE_RATE)) - 1) // TICK)
+
+
+def _add_bed(energy: np.ndarray, renderer: Renderer, index: int, hops: np.ndarray) -> None:
+    """A bed's own energy, spread evenly over the ticks of each 100 ms, times its envelope:
+    its level, fades and ducking."""
+    span = renderer.timeline.beds[index]
+    own = np.repeat(hops.astype(np.float64) / HOP_TICKS, HOP_TICKS)
     first = round(span.start / TICK)
-    own = own[: max(0, min(len(energy) - first, length // TICK))]
+    own = own[: max(0, min(len(energy) - first, (span.end - span.start) // TICK))]
     positions = span.start + np.arange(len(own)) * TICK + TICK // 2
     envelope = renderer.bed_envelope(index, positions).astype(np.float64)
     energy[first : first + len(own)] += own * envelope**2
@@ -136,11 +210,5 @@ def _add_event(energy: np.ndarray, renderer: Renderer, event: Event) -> None:
     limiter = renderer.limiter
     if measured.peak * db_to_gain(gain_db) > limiter.ceiling:
         # levelled into the limiter: at most what the limiter leaves of it at full level
-        key = key_of(sound.identity, gain_db, dataclasses.astuple(limiter), code_version(_METER))
-        limited = (
-            limited_ticks(sound.read, gain_db, limiter)
-            if sound.identity is None
-            else _remembered(key, lambda: limited_ticks(sound.read, gain_db, limiter))
-        )
-        own = np.minimum(own, limited[span][: len(own)])
+        own = np.minimum(own, _limited(sound, gain_db, limiter)[span][: len(own)])
     energy[first : first + len(own)] += own

@@ -11,14 +11,15 @@ from typing import Protocol
 import numpy as np
 
 from player.common.audio_format import CHANNELS, SAMPLE_RATE
+from player.common.cache import key_of
 from player.session.format import STRIKE_SECONDS
 
 
 class Audible(Protocol):
     """A sound the renderer mixes: float32 frames (frames, 2) at the master rate.
 
-    `identity` names a file's sound in the cache (its measurement, its level); sounds made
-    here have none."""
+    `identity` names a sound in the cache (its measurement, its level): a file's, a built-in
+    bell's, or one struck from either; None for a sound that is not kept."""
 
     identity: str | None
 
@@ -64,16 +65,18 @@ class _Made(ABC):
 
 
 class LazyBell(_Made):
-    """A built-in bell, synthesised chunk by chunk (see bells.CHUNK) given its peak."""
+    """A built-in bell, synthesised chunk by chunk (see bells.CHUNK) given its peak. The
+    chunks are kept by bells.bell_chunk, for every bell at once, not here."""
 
-    def __init__(self, name: str, peak: float) -> None:
+    nbytes = 0
+
+    def __init__(self, name: str, peak: float, identity: str | None = None) -> None:
         from player.sound.bells import bell_frames
 
         self.name = name
         self.peak = peak
         self.frames = bell_frames(name)
-        self.nbytes = self.frames * CHANNELS * 4
-        self._chunks: dict[int, np.ndarray] = {}
+        self.identity = identity
 
     @property
     def samples(self) -> np.ndarray:
@@ -93,21 +96,21 @@ class LazyBell(_Made):
     def _chunk(self, index: int) -> np.ndarray:
         from player.sound.bells import bell_chunk
 
-        chunk = self._chunks.get(index)
-        if chunk is None:
-            chunk = self._chunks[index] = bell_chunk(self.name, index, self.peak)
-        return chunk
+        return bell_chunk(self.name, index, self.peak)
 
 
 class Struck(_Made):
-    """A sound struck `strikes` times, STRIKE_SECONDS apart, each ringing on under the next."""
+    """A sound struck `strikes` times, STRIKE_SECONDS apart, each ringing on under the next.
+    It holds nothing but the sound struck (which is counted where it is kept)."""
+
+    nbytes = 0
 
     def __init__(self, one: Audible, strikes: int) -> None:
         self.one = one
         self.strikes = strikes
+        self.identity = None if one.identity is None else key_of(one.identity, "struck", strikes)
         self.spacing = round(STRIKE_SECONDS * SAMPLE_RATE)
         self.frames = (strikes - 1) * self.spacing + one.frames
-        self.nbytes = self.frames * CHANNELS * 4
 
     @property
     def samples(self) -> np.ndarray:

@@ -81,7 +81,8 @@ class ChunkedSource(abc.ABC):
         """Chunk `index`, from frame index * CHUNK_FRAMES on: float32 (CHUNK_FRAMES, 2)."""
 
 
-@functools.lru_cache(maxsize=16)
+# the chunks a block of up to four beds reads (two each, where a block crosses into the next)
+@functools.lru_cache(maxsize=8)
 def cached_chunk(source: ChunkedSource, index: int) -> np.ndarray:
     chunk = np.ascontiguousarray(source.compute_chunk(index), dtype=np.float32)
     _soft_limit(chunk)
@@ -184,7 +185,8 @@ _FADE_IN = _crossfade()
 _FADE_OUT = _FADE_IN[::-1].copy()
 
 
-@functools.lru_cache(maxsize=8)
+# a chunk of shaped noise is made of two segments: those of three noise beds at once
+@functools.lru_cache(maxsize=6)
 def noise_segment(seed: int, stream: int, spectra: tuple[Spectrum, ...], index: int) -> np.ndarray:
     """Windowed noise starting at frame index * CHUNK_FRAMES: (len(spectra), SEGMENT_FRAMES, 2).
 

@@ -45,7 +45,8 @@ DUCK_RELEASE = round(1.5 * SAMPLE_RATE)
 DUCK_BRIDGE = round(3.0 * SAMPLE_RATE)  # shorter pauses in speech keep the bed down
 JOIN_FADE = round(2.0 * SAMPLE_RATE)  # a bed joined part-way (--from) fades in this long
 TRUNCATION_FADE = 64  # a clip longer than its slot is faded this fast rather than cut
-_CLIP_CACHE_BYTES = 256 * 1024 * 1024
+# decoded sounds kept at most (those needed no more are dropped as soon as they are not)
+_CLIP_CACHE_BYTES = 32 * 1024 * 1024
 _BELL_GAINS = "bell-gains"
 DECODE_AHEAD = 60 * SAMPLE_RATE  # clips starting this soon are decoded in the background
 # ... once this many blocks are mixed: the first sound of a playback (its preroll and the
@@ -92,8 +93,9 @@ class Renderer:
         self.limiter = Limiter()
         self._beds: list[BedSpan] = []
         self._long: set[Event] = set()
+        self._position = 0  # where mixing is: sounds wholly before it are needed no more
         self.place(timeline)
-        self._sounds = SoundCache(_CLIP_CACHE_BYTES)
+        self._sounds = SoundCache(_CLIP_CACHE_BYTES, self._next_use)
         self._decoding: Prefetch[Audible] = Prefetch()
         self._mixed = 0
         self._bed_sources: dict[int, BedSource] = {}
@@ -144,6 +146,7 @@ class Renderer:
                 assert event.clip is not None
                 measure_ahead(event.clip, describe(event), event.length)
         self._beds = list(timeline.beds) if self.options.ambient else []
+        self._uses = _uses_by_sound([*self._events, *self._rings])
 
     def renders(self, index: int) -> bool:
         """Whether block `index` can be rendered now: the mix of it and of the block after
@@ -188,6 +191,11 @@ class Renderer:
         return to_int16(mix, index * BLOCK)
 
     @property
+    def decoded_bytes(self) -> int:
+        """What the sounds it holds now take in memory."""
+        return sum(sound.nbytes for sound in self._sounds.items.values())
+
+    @property
     def sounding(self) -> list[Event]:
         """The events that sound (clips and bells, bells under silences included)."""
         return [*self._events, *self._rings]
@@ -212,6 +220,8 @@ class Renderer:
         if end <= 0 or start >= self.length:
             return mix
         self._mixed += 1
+        self._position = start
+        self._sounds.drop_unneeded()
         if self._mixed > DECODE_AFTER_BLOCKS:
             self._decode_ahead(start)
         first = max(bisect.bisect_right(self._starts, start) - 1, 0)
@@ -301,27 +311,32 @@ class Renderer:
 
     # -- sources
 
+    def _next_use(self, key: object) -> int | None:
+        """Where the sound under `key` is next needed, from where mixing is (SoundCache)."""
+        uses = self._uses.get(key)
+        if uses is None:
+            return None
+        ends, first_starts = uses
+        after = bisect.bisect_right(ends, self._position)
+        return max(first_starts[after], self._position) if after < len(ends) else None
+
     def event_sound(self, event: Event) -> Audible:
         """The sound an event plays: a built-in bell made as it is played, or a clip decoded
         (in the background, ahead of time) or streamed when long."""
         strikes = event.strikes
         if event.bell is not None:
             name = event.bell
-            return self._sounds.get(("bell", name, strikes), lambda: bell_sound(name, strikes))
+            return self._sounds.get(_sound_keys(event)[0], lambda: bell_sound(name, strikes))
         key, decode = self._clip_decoder(event)
         whole = self._sounds.get(key, lambda: self._decoding.take(key, decode))
         if strikes == 1:
             return whole
-        return self._sounds.get((*key, strikes), lambda: Struck(whole, strikes))
+        return self._sounds.get(_sound_keys(event)[1], lambda: Struck(whole, strikes))
 
     def _clip_decoder(self, event: Event) -> tuple[tuple[str, object], Callable[[], Sound]]:
         """The cache key of an event's clip, and what makes its sound (a file sound decodes
         when first read, so what the cache knows of it costs no decoding)."""
-        clip = event.clip
-        assert clip is not None
-        what = describe(event)
-        slot = event.length if event.strikes == 1 else None
-        return ("clip", clip), lambda: clip_sound(clip, what, slot)
+        return _sound_keys(event)[0], lambda: _clip_of(event)
 
     def _decode_ahead(self, start: int) -> None:
         """Start decoding the clips that begin within DECODE_AHEAD of `start`."""
@@ -383,6 +398,50 @@ def bell_gain_version() -> str:
         "player.sound.noise",
         "player.sound.sources",
     )
+
+
+def fresh_sound(event: Event) -> Audible:
+    """The sound an event plays, as the renderer makes it, but made anew and not kept: for
+    work in other threads (the renderer's own sounds are not to be shared)."""
+    if event.bell is not None:
+        return bell_sound(event.bell, event.strikes)
+    whole = _clip_of(event)
+    return whole if event.strikes == 1 else Struck(whole, event.strikes)
+
+
+def _clip_of(event: Event) -> Sound:
+    """An event's clip file (struck once, it is checked against the length of its slot)."""
+    assert event.clip is not None
+    slot = event.length if event.strikes == 1 else None
+    return clip_sound(event.clip, describe(event), slot)
+
+
+def _sound_keys(event: Event) -> tuple[tuple[object, ...], ...]:
+    """The keys of the sounds an event plays in the renderer's SoundCache: its bell, or its
+    clip and (struck more than once) its clip so struck."""
+    if event.bell is not None:
+        return (("bell", event.bell, event.strikes),)
+    whole = ("clip", event.clip)
+    return (whole,) if event.strikes == 1 else (whole, (*whole, event.strikes))
+
+
+def _uses_by_sound(
+    events: list[Event],
+) -> dict[object, tuple[list[int], list[int]]]:
+    """For each sound's key, the ends of the events that play it in order, and the earliest
+    start among the events from each on (so the next use after any frame is a bisection)."""
+    spans: dict[object, list[tuple[int, int]]] = {}
+    for event in events:
+        for key in _sound_keys(event):
+            spans.setdefault(key, []).append((event.end, event.start))
+    uses = {}
+    for key, found in spans.items():
+        found.sort()
+        first_starts = [start for _, start in found]
+        for index in range(len(first_starts) - 2, -1, -1):
+            first_starts[index] = min(first_starts[index], first_starts[index + 1])
+        uses[key] = ([end for end, _ in found], first_starts)
+    return uses
 
 
 def _opening(make: Callable[[], Sound]) -> Callable[[], Sound]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import math
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -20,9 +21,10 @@ import numpy as np
 from player.common.audio_format import SAMPLE_RATE
 from player.common.cache import Cache, code_version, key_of, user_cache
 from player.common.errors import MeditateError
+from player.common.paths import bundled_digest
 from player.session.model import AmbientBed, Location
 from player.sound import stream as stream_module
-from player.sound.decode import decode, decode_complete
+from player.sound.decode import decode_channels, decode_complete, stereo
 from player.sound.lazy import Audible, LazyBell, Struck
 from player.sound.loudness import gated_lufs, integrated_lufs
 from player.sound.mastering import Limiter
@@ -35,12 +37,11 @@ from player.sound.meter import (
     measure,
     source_gain_db,
 )
+from player.sound.shipped import MEASUREMENTS, shipped_measurement
 from player.sound.stream import StreamedFile, streamed
 
 LOOP_CROSSFADE_SECONDS = 2.0
 _MEASUREMENTS = "measurements"
-_SOUND_MEASUREMENTS = "sound-measurements"
-_BELL_PEAKS = "bell-peaks"
 _BED_MEASURE_SECONDS = 30
 _FILE_BED_MEASURE_SECONDS = 600
 
@@ -56,7 +57,8 @@ class Sound:
     """A sound at the master rate: held in memory, or streamed from the cache (a long file).
 
     A file's sound is opened (decoded, or its decoder started) when first read, so what is
-    known of it from the cache (its measurement, its level) costs no decoding."""
+    known of it from the cache (its measurement, its level) costs no decoding. A mono file is
+    held as one channel, half the memory, and read as two."""
 
     def __init__(
         self,
@@ -81,13 +83,13 @@ class Sound:
         """All its frames, float32 (frames, 2): for sounds held in memory."""
         held = self.held
         assert isinstance(held, np.ndarray)
-        return held
+        return stereo(held)
 
     def read(self, start: int, count: int) -> np.ndarray:
         """Frames [start, start + count); fewer at the end of the sound."""
         held = self.held
         if isinstance(held, np.ndarray):
-            return held[start : start + count]
+            return stereo(held[start : start + count])
         return held.read(start, count)
 
     def longer_than(self, frames: int) -> bool:
@@ -115,11 +117,18 @@ class Sound:
         return self
 
 
-class SoundCache:
-    """Decoded, measured sounds by key, least recently used dropped past a byte budget."""
+#: When a sound is next needed, in frames from the start of the session: its next use's start
+#: (or where rendering is, while it sounds), None when it is needed no more.
+NextUse = Callable[[object], "int | None"]
 
-    def __init__(self, budget: int) -> None:
+
+class SoundCache:
+    """Decoded, measured sounds by key. Those needed no more are dropped when `drop_unneeded`
+    is called; past a byte budget, those needed last are (or the least recently used)."""
+
+    def __init__(self, budget: int, next_use: NextUse | None = None) -> None:
         self.budget = budget
+        self.next_use = next_use
         self.items: OrderedDict[object, Audible] = OrderedDict()
 
     def get(self, key: object, make: Callable[[], Audible]) -> Audible:
@@ -130,9 +139,28 @@ class SoundCache:
         self.items[key] = sound
         used = sum(item.nbytes for item in self.items.values())  # sounds load when first read
         while used > self.budget and len(self.items) > 1:
-            _, dropped = self.items.popitem(last=False)
+            dropped = self.items.pop(self._last_needed(key))
             used -= dropped.nbytes
         return sound
+
+    def drop_unneeded(self) -> None:
+        """Forget the sounds not needed again (they are made anew if they are, after all)."""
+        if self.next_use is not None:
+            for key in [key for key in self.items if self.next_use(key) is None]:
+                del self.items[key]
+
+    def _last_needed(self, keep: object) -> object:
+        """The key, other than `keep`, needed furthest ahead (the least recently used first)."""
+        others = [key for key in self.items if key != keep]
+        next_use = self.next_use
+        if next_use is None:
+            return others[0]
+
+        def ahead(key: object) -> float:
+            found = next_use(key)
+            return math.inf if found is None else found
+
+        return max(others, key=ahead)
 
 
 def looped(sound: Sound, origin: int) -> BedSource:
@@ -171,10 +199,12 @@ def looped(sound: Sound, origin: int) -> BedSource:
 
 
 def decode_at(path: Path, what: str, header_seconds: float | None = None) -> np.ndarray:
-    """The file decoded (whole, if its header's length is given), any error named after the
-    step that uses it (`what`)."""
+    """The file decoded (whole, if its header's length is given), one channel if it is mono,
+    any error named after the step that uses it (`what`)."""
     try:
-        return decode(path) if header_seconds is None else decode_complete(path, header_seconds)
+        if header_seconds is None:
+            return decode_channels(path)
+        return decode_complete(path, header_seconds)
     except MeditateError as error:
         raise MeditateError(f"{what}: {error}") from None
 
@@ -183,7 +213,7 @@ def file_sound(path: Path, what: str, header_seconds: float | None) -> Sound:
     """A sound file, held in memory, or streamed from the cache when it is long; checked
     against the length its header promised when that is given."""
     try:
-        identity = key_of(_file_stamp(path), _measure_version())
+        identity = key_of(_file_stamp(path), measure_version())
     except MeditateError as error:
         raise MeditateError(f"{what}: {error}") from None
 
@@ -216,8 +246,12 @@ def measurement(sound: Audible, what: str, head: int | None = None) -> Measureme
     identity = sound.identity if head is None else key_of(sound.identity, head)
     if identity in _measured:
         return _measured[identity]
+    shipped = shipped_measurement(measure_version(), identity)
+    if shipped is not None:
+        _measured[identity] = shipped
+        return shipped
     try:
-        with np.load(user_cache().file(_SOUND_MEASUREMENTS, identity, ".npz")) as stored:
+        with np.load(user_cache().file(MEASUREMENTS, identity, ".npz")) as stored:
             found = Measurement(stored["ticks"], float(stored["peak"]), int(stored["frames"]))
             _measured[identity] = found
             return found
@@ -254,7 +288,7 @@ def _measured_and_kept(read: Reader, identity: str, what: str, *, whole: bool) -
         raise MeditateError(f"{what}: the file is pure digital silence: re-record or replace it")
     with (
         contextlib.suppress(OSError, MeditateError),
-        user_cache().storing(_SOUND_MEASUREMENTS, identity, ".npz") as partial,
+        user_cache().storing(MEASUREMENTS, identity, ".npz") as partial,
         partial.open("wb") as stream,
     ):
         np.savez(stream, ticks=measured.ticks, peak=measured.peak, frames=measured.frames)
@@ -275,10 +309,11 @@ def measure_ahead(path: Path, what: str, slot: int) -> None:
 def levelled_gain_db(
     sound: Audible, what: str, target_lufs: float, gate_lufs: float, limiter: Limiter
 ) -> float | None:
-    """The gain that levels `sound` (levels.py); a file's is kept in the cache."""
-    measured = measurement(sound, what)
+    """The gain that levels `sound` (levels.py); a file's or a bell's is kept in the cache
+    (or shipped), and then its measurement is not needed."""
 
     def make() -> float | None:
+        measured = measurement(sound, what)
         return source_gain_db(measured, sound.read, target_lufs, gate_lufs, limiter)
 
     if sound.identity is None:
@@ -289,27 +324,31 @@ def levelled_gain_db(
 
 
 def _file_stamp(path: Path) -> list[object]:
+    """What tells a file's sound from any other: its place, size and time, or for a bundled
+    file (whose measurements are shipped) its content."""
     try:
         info = path.stat()
+        digest = bundled_digest(path)
     except OSError:
         raise MeditateError(f"{path} disappeared since the session was checked") from None
+    if digest is not None:
+        return ["bundled", digest]
     return [str(path.resolve()), info.st_size, info.st_mtime_ns]
 
 
-def _measure_version() -> str:
+def measure_version() -> str:
+    """The version of the code that measures sounds (it names their measurements)."""
     return code_version("player.sound.decode", "player.sound.meter", "player.sound.loudness")
 
 
 def bell_sound(name: str, strikes: int = 1, cache: Cache | None = None) -> Audible:
     """A built-in bell, struck `strikes` times, made as it is played; its peak is kept in the
     cache once found."""
-    from player.sound.bells import bell_peak
+    from player.sound.bells import known_peak
 
-    version = code_version("player.sound.bells", "player.sound.noise")
-    peak = (cache or user_cache()).remember(
-        _BELL_PEAKS, version, key_of(name), lambda: bell_peak(name)
-    )
-    bell = LazyBell(name, peak)
+    peak = known_peak(name, cache)
+    made = code_version("player.sound.bells", "player.sound.noise")
+    bell = LazyBell(name, peak, identity=key_of("bell", name, peak, made, measure_version()))
     return bell if strikes == 1 else Struck(bell, strikes)
 
 
