@@ -87,6 +87,7 @@ def test_captions_say_their_language_where_the_format_can() -> None:
     assert captions_text("srt", cues, language="es") == captions_text("srt", cues)
 
 
+@pytest.mark.usefixtures("kokoro_model")  # the first draft engine with Spanish, if installed
 def test_new_starts_a_session_in_a_language_that_plays(tmp_path) -> None:
     result = CliRunner().invoke(main, ["new", "calma", "--language", "es"])
     assert result.exit_code == 0, result.output
