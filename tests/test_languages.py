@@ -13,13 +13,18 @@ from click.testing import CliRunner
 from publishing import MEDITATE, environment
 
 from player.cli import main
+from player.common.cache import Cache
 from player.output.captions import Cue, captions_text
 from player.prepare.narrator import draft_settings
 from player.prepare.session import load_prepared
+from player.session.catalog import DRAFT_ENGINES
 from player.session.language import BadLanguage, language_tag
+from player.session.loader import load_session
 from player.session.model import VoiceSettings
 from player.session.problems import SessionError
 from player.sound.engines import ENGINES
+from player.sound.pacing import read_wav
+from player.sound.speech import Voice, cached_speech
 
 
 @pytest.mark.parametrize(
@@ -94,8 +99,18 @@ def test_new_starts_a_session_in_a_language_that_plays(tmp_path) -> None:
     path = Path(result.output.splitlines()[0])
     text = path.read_text()
     assert "language: es\n" in text and "Inhala despacio." in text
-    session = load_prepared(path)
-    assert session.language == "es" and session.steps  # its drafts were spoken
+    session = load_session(path)
+    engine = next(
+        e for e in DRAFT_ENGINES if ENGINES[e].available() and ENGINES[e].voice_for_language("es")
+    )
+    assert session.language == "es" and session.voice and session.voice.engine == engine
+    # its drafts speak Spanish with that engine's voice for it (one line: each engine's
+    # speaking, and a draft played from its words, are tested in test_speech and test_drafts)
+    settings = draft_settings(session.voice, session.language)
+    voice = Voice(engine, settings.name, None, settings.rate_wpm)
+    spoken = cached_speech("Inhala despacio.", voice, Cache(tmp_path / "cache"))
+    samples, rate = read_wav(spoken)
+    assert len(samples) > rate // 2 and abs(samples).max() > 1000
     wrong = CliRunner().invoke(main, ["new", "otra", "--language", "spanish"])
     assert wrong.exit_code == 2 and "did you mean 'es'?" in wrong.output
 
