@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from processes import gone
 
 from player.cli import main as cli
 from player.common.cache import Cache
@@ -200,18 +201,6 @@ def wait_for_worker(parent: int, timeout: float = 120.0) -> int:
                 return int(status.parent.name)
         time.sleep(0.05)
     raise AssertionError("the Kokoro worker never started")
-
-
-def gone(pid: int, seconds: float = 10.0) -> bool:
-    for _ in range(round(seconds * 10)):
-        try:
-            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-        except FileNotFoundError:
-            return True
-        if state in ("Z", "X"):
-            return True
-        time.sleep(0.1)
-    return False
 
 
 def test_a_session_may_name_kokoro_as_its_voice(write_session) -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from measure import ebur128
+from processes import gone
 
 from player.common.cache import Cache
 from player.common.errors import MeditateError
@@ -284,21 +285,6 @@ def test_an_engine_that_hangs_is_stopped_at_the_time_limit(
         cached_speech(TEXT, Voice("festival"), Cache(tmp_path / "cache"))
     assert nothing_cached(tmp_path / "cache")
     assert gone(int(pids.read_text()))  # stopped with the engine, not left behind
-
-
-def gone(pid: int) -> bool:
-    """The process has ended (a zombie waiting for its reaper counts as ended)."""
-    import time
-
-    for _ in range(100):
-        try:
-            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-        except FileNotFoundError:
-            return True
-        if state in ("Z", "X"):
-            return True
-        time.sleep(0.1)
-    return False
 
 
 def test_an_engine_that_writes_no_sound_file_is_named(tmp_path: Path, on_path: Path) -> None:

@@ -166,6 +166,17 @@ def speak_each(
     return outputs
 
 
+def all_written(engine: str, outputs: list[Path]) -> list[Path]:
+    """`outputs`, once each is found written. Raises SpeechFailure saying how many were."""
+    missing = [out for out in outputs if not out.is_file()]
+    if missing:
+        raise SpeechFailure(
+            f"{engine} failed while speaking: it wrote {len(outputs) - len(missing)} of "
+            f"{len(outputs)} phrases"
+        )
+    return outputs
+
+
 def run_program(
     engine: str,
     step: str,

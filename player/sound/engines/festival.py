@@ -13,6 +13,7 @@ from player.sound.engines.base import (
     EngineVoice,
     SpeechFailure,
     VoiceInfo,
+    all_written,
     program_output,
     run_program,
     time_limit,
@@ -106,13 +107,7 @@ class Festival(Engine):
         script.write_text("\n".join(lines) + "\n", encoding="utf-8")
         words = sum(len(p.split()) for p in phrases)
         run_program(self.name, "speaking", [program, "-b", str(script)], limit=time_limit(words))
-        missing = [out for out in outputs if not out.is_file()]
-        if missing:
-            raise SpeechFailure(
-                f"festival failed while speaking: it wrote {len(outputs) - len(missing)} of "
-                f"{len(outputs)} phrases"
-            )
-        return outputs
+        return all_written(self.name, outputs)
 
     @functools.cache  # noqa: B019 - one engine object a process
     def _voice_folders(self) -> dict[str, Path]:

@@ -24,6 +24,7 @@ from player.sound.engines.base import (
     SpeechFailure,
     UnknownVoice,
     VoiceInfo,
+    all_written,
     run_program,
     time_limit,
 )
@@ -166,13 +167,7 @@ class Kokoro(Engine):
         command = [sys.executable, "-m", WORKER, str(os.getpid())]
         run_program(self.name, "speaking", command, stdin=json.dumps(job),
                     limit=time_limit(words, SECONDS_PER_WORD))  # fmt: skip
-        missing = [out for out in outputs if not out.is_file()]
-        if missing:
-            raise SpeechFailure(
-                f"kokoro failed while speaking: it wrote {len(outputs) - len(missing)} of "
-                f"{len(outputs)} phrases"
-            )
-        return outputs
+        return all_written(self.name, outputs)
 
 
 def _kokoro_name(name: str) -> bool:
