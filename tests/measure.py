@@ -22,15 +22,28 @@ def ffprobe(path: Path) -> dict:
 
 def ebur128(path: Path) -> tuple[float, float]:
     """Integrated loudness (LUFS) and true peak (dBTP), measured by ffmpeg."""
+    summary = _ebur128_summary(path, "true")
+    peak = float(re.search(r"Peak:\s+(-?[\d.]+|-inf) dBFS", summary).group(1))
+    return _integrated(summary), peak
+
+
+def integrated_loudness(path: Path) -> float:
+    """Integrated loudness (LUFS) alone, measured by ffmpeg: a third of ebur128's time (the
+    true peak's four-times oversampling is the rest)."""
+    return _integrated(_ebur128_summary(path, "none"))
+
+
+def _ebur128_summary(path: Path, peak: str) -> str:
     done = subprocess.run(
         ["ffmpeg", "-hide_banner", "-nostats", "-i", str(path), "-map", "0:a",
-         "-af", "ebur128=peak=true:framelog=verbose", "-f", "null", "-"],
+         "-af", f"ebur128=peak={peak}:framelog=verbose", "-f", "null", "-"],
         capture_output=True, text=True, check=True,
     )  # fmt: skip
-    summary = done.stderr[done.stderr.rindex("Summary:") :]
-    integrated = float(re.search(r"I:\s+(-?[\d.]+|-inf) LUFS", summary).group(1))
-    peak = float(re.search(r"Peak:\s+(-?[\d.]+|-inf) dBFS", summary).group(1))
-    return integrated, peak
+    return done.stderr[done.stderr.rindex("Summary:") :]
+
+
+def _integrated(summary: str) -> float:
+    return float(re.search(r"I:\s+(-?[\d.]+|-inf) LUFS", summary).group(1))
 
 
 def wav_samples(path: Path) -> np.ndarray:

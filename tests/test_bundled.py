@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from measure import ebur128, ffprobe
+from measure import ffprobe, integrated_loudness
 
 from player.cli import main
 from player.prepare.session import load_prepared
@@ -56,13 +56,13 @@ def test_the_library_lists_every_bundled_session() -> None:
 def test_every_bundled_session_exports_on_target_with_its_chapters(name: str, tmp_path) -> None:
     # Each session rendered once, whole, on its own worker. WAV, so the time goes to our mix
     # rather than to LAME; MP3 encoding keeps its level and its chapters in test_export and
-    # test_encoder.
+    # test_encoder, and the limiter holds true peaks under -1 dBTP there and in test_limiter
+    # (measuring them here, oversampled, would take three times the loudness's time).
     target = tmp_path / f"{name}.wav"
     result = CliRunner().invoke(main, ["export", name, "-o", str(target), "-q"])
     assert result.exit_code == 0, result.output
-    integrated, true_peak = ebur128(target)
+    integrated = integrated_loudness(target)
     assert abs(integrated - (-16.0)) <= 0.5, integrated
-    assert true_peak <= -1.0, true_peak
     shown = json.loads(CliRunner().invoke(main, ["show", name, "--json"]).output)
     chapters = sorted(ffprobe(target)["chapters"], key=lambda c: float(c["start_time"]))
     assert [c["tags"]["title"] for c in chapters] == [c["title"] for c in shown["chapters"]]

@@ -130,7 +130,7 @@ def test_lan_prints_the_address_with_its_token_and_a_qr_code_and_open_opens_it(
 ) -> None:
     opened = tmp_path / "opened.txt"
     opener = tmp_path / "opener"
-    opener.write_text(f'#!/bin/sh\necho "$1" > {opened}\n')
+    opener.write_text(f'#!/bin/sh\necho "$1" > {opened}.part && mv {opened}.part {opened}\n')
     opener.chmod(0o755)
     port = _free_port()
     env = {**os.environ, "BROWSER": str(opener)}
