@@ -26,6 +26,7 @@ from player.sound.loudness import DEFAULT_TARGET_LUFS, db_to_gain, normalising_g
 from player.sound.mastering import Limiter, to_int16
 from player.sound.placed import ends_at, mixable_until, speech_spans
 from player.sound.prefetch import Prefetch
+from player.sound.sound_uses import SoundUses, sound_keys
 from player.sound.sources import (
     BedSource,
     Sound,
@@ -146,7 +147,7 @@ class Renderer:
                 assert event.clip is not None
                 measure_ahead(event.clip, describe(event), event.length)
         self._beds = list(timeline.beds) if self.options.ambient else []
-        self._uses = _uses_by_sound([*self._events, *self._rings])
+        self._uses = SoundUses([*self._events, *self._rings])
 
     def renders(self, index: int) -> bool:
         """Whether block `index` can be rendered now: the mix of it and of the block after
@@ -313,12 +314,7 @@ class Renderer:
 
     def _next_use(self, key: object) -> int | None:
         """Where the sound under `key` is next needed, from where mixing is (SoundCache)."""
-        uses = self._uses.get(key)
-        if uses is None:
-            return None
-        ends, first_starts = uses
-        after = bisect.bisect_right(ends, self._position)
-        return max(first_starts[after], self._position) if after < len(ends) else None
+        return self._uses.next_use(key, self._position)
 
     def event_sound(self, event: Event) -> Audible:
         """The sound an event plays: a built-in bell made as it is played, or a clip decoded
@@ -326,17 +322,17 @@ class Renderer:
         strikes = event.strikes
         if event.bell is not None:
             name = event.bell
-            return self._sounds.get(_sound_keys(event)[0], lambda: bell_sound(name, strikes))
+            return self._sounds.get(sound_keys(event)[0], lambda: bell_sound(name, strikes))
         key, decode = self._clip_decoder(event)
         whole = self._sounds.get(key, lambda: self._decoding.take(key, decode))
         if strikes == 1:
             return whole
-        return self._sounds.get(_sound_keys(event)[1], lambda: Struck(whole, strikes))
+        return self._sounds.get(sound_keys(event)[1], lambda: Struck(whole, strikes))
 
     def _clip_decoder(self, event: Event) -> tuple[tuple[str, object], Callable[[], Sound]]:
         """The cache key of an event's clip, and what makes its sound (a file sound decodes
         when first read, so what the cache knows of it costs no decoding)."""
-        return _sound_keys(event)[0], lambda: _clip_of(event)
+        return sound_keys(event)[0], lambda: _clip_of(event)
 
     def _decode_ahead(self, start: int) -> None:
         """Start decoding the clips that begin within DECODE_AHEAD of `start`."""
@@ -414,34 +410,6 @@ def _clip_of(event: Event) -> Sound:
     assert event.clip is not None
     slot = event.length if event.strikes == 1 else None
     return clip_sound(event.clip, describe(event), slot)
-
-
-def _sound_keys(event: Event) -> tuple[tuple[object, ...], ...]:
-    """The keys of the sounds an event plays in the renderer's SoundCache: its bell, or its
-    clip and (struck more than once) its clip so struck."""
-    if event.bell is not None:
-        return (("bell", event.bell, event.strikes),)
-    whole = ("clip", event.clip)
-    return (whole,) if event.strikes == 1 else (whole, (*whole, event.strikes))
-
-
-def _uses_by_sound(
-    events: list[Event],
-) -> dict[object, tuple[list[int], list[int]]]:
-    """For each sound's key, the ends of the events that play it in order, and the earliest
-    start among the events from each on (so the next use after any frame is a bisection)."""
-    spans: dict[object, list[tuple[int, int]]] = {}
-    for event in events:
-        for key in _sound_keys(event):
-            spans.setdefault(key, []).append((event.end, event.start))
-    uses = {}
-    for key, found in spans.items():
-        found.sort()
-        first_starts = [start for _, start in found]
-        for index in range(len(first_starts) - 2, -1, -1):
-            first_starts[index] = min(first_starts[index], first_starts[index + 1])
-        uses[key] = ([end for end, _ in found], first_starts)
-    return uses
 
 
 def _opening(make: Callable[[], Sound]) -> Callable[[], Sound]:
