@@ -85,24 +85,26 @@ def _after_a_quote(m: _Mistake) -> str | None:
 
 def _dash_in_a_value(m: _Mistake) -> str | None:
     """`text: - a dash starts this`: a dash and a space start a list."""
-    key, value = _key_value(m.here)
-    if "sequence entries are not allowed" not in m.reason or key is None or ": " not in m.before:
-        return None
-    return (
-        "a value cannot start with a dash and a space, which start a list; put the value in "
-        f"quotes: {key}: {_quoted(value)}"
+    return _to_quote(
+        m,
+        "sequence entries are not allowed",
+        "a value cannot start with a dash and a space, which start a list",
     )
 
 
 def _colon_in_a_value(m: _Mistake) -> str | None:
     """`text: Breathe: in and out`: a colon and a space inside a value."""
-    key, value = _key_value(m.here)
-    if "mapping values are not allowed" not in m.reason or key is None or ": " not in m.before:
-        return None
-    return (
-        "a colon and a space inside a value start a new key; put the value in quotes: "
-        f"{key}: {_quoted(value)}"
+    return _to_quote(
+        m, "mapping values are not allowed", "a colon and a space inside a value start a new key"
     )
+
+
+def _to_quote(m: _Mistake, reason: str, why: str) -> str | None:
+    """The advice to quote the value of the line, when the parser gave `reason` there."""
+    key, value = _key_value(m.here)
+    if reason not in m.reason or key is None or ": " not in m.before:
+        return None
+    return f"{why}; put the value in quotes: {key}: {_quoted(value)}"
 
 
 def _more_of_a_value(m: _Mistake) -> str | None:
