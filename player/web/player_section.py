@@ -100,9 +100,7 @@ def _controls(section: ET.Element, render: Render, download: str) -> None:
 def _chapters(main: ET.Element, chapters: Sequence[ChapterMark], ready: bool) -> None:
     if not chapters:
         return
-    section = add(main, "section", attributes={"aria-labelledby": "chapters-title"})
-    add(section, "h2", "Chapters", {"id": "chapters-title"})
-    listing = add(section, "ol", attributes={"class": "chapters"})
+    listing = _titled_list(main, "Chapters", "chapters")
     for mark in chapters:
         item = add(listing, "li")
         button = _seek_button(item, _seconds(mark.start), ready)
@@ -113,9 +111,7 @@ def _chapters(main: ET.Element, chapters: Sequence[ChapterMark], ready: bool) ->
 def _transcript(main: ET.Element, cues: Sequence[Cue], ready: bool) -> None:
     if not cues:
         return
-    section = add(main, "section", attributes={"aria-labelledby": "transcript-title"})
-    add(section, "h2", "Transcript", {"id": "transcript-title"})
-    listing = add(section, "ol", attributes={"class": "transcript"})
+    listing = _titled_list(main, "Transcript", "transcript")
     for cue in cues:
         item = add(listing, "li")
         start = cue.start_ms / 1000
@@ -135,3 +131,10 @@ def _seek_button(parent: ET.Element, seconds: float, ready: bool) -> ET.Element:
 
 def _seconds(frames: int) -> float:
     return round(frames / SAMPLE_RATE, 3)
+
+
+def _titled_list(main: ET.Element, title: str, name: str) -> ET.Element:
+    """A section headed `title` holding an ordered list of class `name`: the list."""
+    section = add(main, "section", attributes={"aria-labelledby": f"{name}-title"})
+    add(section, "h2", title, {"id": f"{name}-title"})
+    return add(section, "ol", attributes={"class": name})
