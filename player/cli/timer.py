@@ -194,11 +194,11 @@ def _parts(timeline: Timeline, seconds: float) -> str:
     """What a timer's file holds: its warmup, the sitting asked for, and the end bell's
     ring-out after it, as 0:10 warmup + 20:00 + 0:20 ring-out."""
     from player.common.audio_format import frames_to_seconds
-    from player.session.timer import ring_out_from, warmup_until
+    from player.session.timer import ring_out_in, warmup_until
     from player.session.units import format_clock
 
     warmup = frames_to_seconds(warmup_until(timeline))
-    end = frames_to_seconds(ring_out_from(timeline) or timeline.length)
+    end = frames_to_seconds(ring_out_in(timeline.chapters) or timeline.length)
     parts = [f"{format_clock(warmup)} warmup"] if warmup else []
     parts.append(format_clock(end - warmup))
     if seconds > end:
@@ -212,10 +212,10 @@ def _sit(timeline: Timeline, open_ended: bool, no_log: bool, again: list[str]) -
     from player.cli.live import play_and_log
     from player.cli.signals import sigterm_as_keyboard_interrupt
     from player.live.session import LiveSession
-    from player.session.timer import ring_out_from
+    from player.session.timer import ring_out_in
     from player.session.units import format_clock
 
-    live = LiveSession(timeline, open_ended=open_ended, ends_at=ring_out_from(timeline))
+    live = LiveSession(timeline, open_ended=open_ended, ends_at=ring_out_in(timeline.chapters))
     sigterm_as_keyboard_interrupt()
     title = timeline.session.title
     export = "export one of a given length" if open_ended else "export it"

@@ -129,14 +129,10 @@ def timer_session(plan: TimerPlan, folder: Path) -> Session:
     )
 
 
-def ring_out_from(timeline: Timeline) -> int | None:
-    """The frame where a timer's sitting ends, as long as it was asked to last (with its
-    warmup): what follows is its end bell ringing out. None for an open sitting."""
-    return ring_out_in(timeline.chapters)
-
-
 def ring_out_in(chapters: Sequence[ChapterMark]) -> int | None:
-    """As ring_out_from, from a timer's chapters."""
+    """The frame where a timer's sitting ends, as long as it was asked to last (with its
+    warmup), from its chapters: what follows is its end bell ringing out. None for an open
+    sitting."""
     ends = [mark.start for mark in chapters if mark.title == END_CHAPTER]
     return ends[-1] if ends else None
 

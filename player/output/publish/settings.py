@@ -200,10 +200,6 @@ def write_settings(folder: Path, settings: PublishSettings) -> bool:
     return True
 
 
-def _text(value: Any) -> str:
-    return text(value)
-
-
 def _flag(value: Any) -> bool:
     if not isinstance(value, bool):
         raise ValueError(f"expected true or false, got {value!r}")
@@ -219,7 +215,7 @@ def _sessions(value: Any) -> tuple[str, ...] | str:
 
 
 def _cover(value: Any, folder: Path) -> Path:
-    return (folder / Path(_text(value)).expanduser()).absolute()
+    return (folder / Path(text(value)).expanduser()).absolute()
 
 
 _FIELDS = [f.name for f in dataclasses.fields(PublishSettings)]
@@ -227,18 +223,18 @@ _FIELDS = [f.name for f in dataclasses.fields(PublishSettings)]
 
 def _field(key: str, value: Any, folder: Path) -> Any:
     readers = {
-        "base_url": lambda v: base_url(_text(v)),
-        "title": _text,
-        "author": _text,
-        "description": _text,
-        "owner_name": _text,
-        "owner_email": lambda v: email(_text(v)),
+        "base_url": lambda v: base_url(text(v)),
+        "title": text,
+        "author": text,
+        "description": text,
+        "owner_name": text,
+        "owner_email": lambda v: email(text(v)),
         "cover": lambda v: _cover(v, folder),
-        "language": lambda v: language(_text(v)),
+        "language": lambda v: language(text(v)),
         "explicit": _flag,
         "bitrate": lambda v: bitrate(str(v)),
         "loudness": loudness,
-        "voice": lambda v: voice(_text(v)),
+        "voice": lambda v: voice(text(v)),
         "replace_recorded": _flag,
         "sessions": _sessions,
     }
