@@ -36,7 +36,7 @@ def test_an_earlier_folder_wins_a_clash_and_records_what_it_hides(tmp_path, monk
     hidden = session_file(second, "calm", "Second")
     mine = session_file(user_sessions_dir(), "three-breaths", "Mine")
     entries = {entry.name: entry for entry in discover()}
-    assert entries["calm"].path == winner and entries["calm"].shadows == (hidden,)
+    assert entries["calm"].path == winner and [h.path for h in entries["calm"].hidden] == [hidden]
     assert entries["three-breaths"].path == mine
     assert entries["three-breaths"].origin is Origin.USER
     assert resolve("calm") == winner

@@ -47,9 +47,11 @@ def hiding_notes(summaries: Iterable[Summary]) -> list[str]:
     notes = []
     for summary in summaries:
         entry = summary.entry
-        if entry.hides:
+        if entry.hidden:
             hidden = " and ".join(
-                dict.fromkeys(called[o] or "the bundled one" for o in entry.hides)
+                dict.fromkeys(
+                    called[o] or "the bundled one" for o in (h.origin for h in entry.hidden)
+                )
             )
             notes.append(
                 f"{entry.name}: {called[entry.origin]} is played, not {hidden} of the same name "
@@ -86,8 +88,9 @@ def list_table(summaries: list[Summary], width: int | None) -> tuple[str, list[s
     rows = []
     for summary in summaries:
         origin = summary.entry.origin.value
-        if summary.entry.hides:
-            origin += ", hides " + " and ".join(dict.fromkeys(o.value for o in summary.entry.hides))
+        if summary.entry.hidden:
+            hides = dict.fromkeys(h.origin.value for h in summary.entry.hidden)
+            origin += ", hides " + " and ".join(hides)
         facts = summary.facts
         if not facts.valid:
             rows.append(

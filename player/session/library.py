@@ -33,8 +33,7 @@ class Entry:
     name: str
     path: Path
     origin: Origin
-    shadows: tuple[Path, ...] = ()  # same-named files later on the path, hidden by this one
-    hides: tuple[Origin, ...] = ()  # where each of those is
+    hidden: tuple[Entry, ...] = ()  # same-named files later on the path, hidden by this one
 
 
 def search_folders(environ: dict[str, str] | None = None) -> tuple[Folder, ...]:
@@ -63,8 +62,7 @@ def discover(folders: tuple[Folder, ...] | None = None) -> tuple[Entry, ...]:
                     winner.name,
                     winner.path,
                     winner.origin,
-                    (*winner.shadows, path),
-                    (*winner.hides, folder.origin),
+                    (*winner.hidden, Entry(name, path, folder.origin)),
                 )
             else:
                 found[name] = Entry(name, path, folder.origin)
