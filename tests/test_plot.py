@@ -6,6 +6,7 @@ import struct
 import subprocess
 import sys
 
+import numpy as np
 from click.testing import CliRunner
 
 from player.cli import main
@@ -85,3 +86,22 @@ def test_the_foreseen_loudness_follows_a_real_render(write_session) -> None:
     assert sound.mean() > 0.95
     assert np.median(apart) < 0.3
     assert np.mean(apart < 1.5) > 0.98  # more only for a moment as a sound starts
+
+
+def test_kept_tick_energies_are_made_again_when_the_code_that_makes_them_changes(
+    monkeypatch,
+) -> None:
+    from player.sound import foresee
+
+    made: list[int] = []
+
+    def make() -> np.ndarray:
+        made.append(1)
+        return np.ones(3, dtype=np.float32)
+
+    foresee._remembered("a user's bed", make)
+    foresee._remembered("a user's bed", make)
+    assert len(made) == 1  # kept in the cache
+    monkeypatch.setattr(foresee, "ticks_version", lambda: "other code")
+    foresee._remembered("a user's bed", make)
+    assert len(made) == 2

@@ -79,14 +79,15 @@ def _remembered(key: str, make: Callable[[], np.ndarray]) -> np.ndarray:
     if shipped is not None:
         return shipped
     cache = user_cache()
+    kept = key_of(key, ticks_version())  # a change to the code that makes them is a new key
     try:
-        return np.load(cache.file(TICKS, key, ".npy"), allow_pickle=False)
+        return np.load(cache.file(TICKS, kept, ".npy"), allow_pickle=False)
     except (OSError, ValueError):
         pass
     ticks = make()
     with (
         contextlib.suppress(OSError, MeditateError),
-        cache.storing(TICKS, key, ".npy") as partial,
+        cache.storing(TICKS, kept, ".npy") as partial,
         partial.open("wb") as stream,
     ):
         np.save(stream, ticks, allow_pickle=False)
