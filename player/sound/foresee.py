@@ -75,11 +75,12 @@ def ticks_version() -> str:
 
 def _remembered(key: str, make: Callable[[], np.ndarray]) -> np.ndarray:
     """Tick energies shipped, or kept in the cache, under `key`: made the first time."""
-    shipped = shipped_ticks(ticks_version(), key)
+    version = ticks_version()
+    kept = key_of(key, version)  # a change to the code that makes them is a new key
+    shipped = shipped_ticks(version, kept)
     if shipped is not None:
         return shipped
     cache = user_cache()
-    kept = key_of(key, ticks_version())  # a change to the code that makes them is a new key
     try:
         return np.load(cache.file(TICKS, kept, ".npy"), allow_pickle=False)
     except (OSError, ValueError):
