@@ -152,3 +152,13 @@ def test_a_narrator_that_is_not_installed_says_what_to_install(
         "That narrator cannot speak here: festival is not installed: install it with its voice "
         "(Debian/Ubuntu: apt-get install festival festvox-us-slt-hts" in missing
     )
+
+
+@pytest.mark.parametrize("minutes", ["0", "0s", "241"])
+def test_a_timer_length_out_of_range_is_said_in_the_form(minutes: str) -> None:
+    from player.web.choice import timer_choice
+
+    _, problems = timer_choice({"minutes": minutes, "interval": "0"})
+    assert [(p.field, p.message) for p in problems] == [
+        ("minutes", "A timer lasts from 0.1 to 240 minutes.")
+    ]  # the interval's 0 means no interval bells, not a mistake

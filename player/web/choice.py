@@ -109,12 +109,13 @@ def timer_choice(query: Mapping[str, str]) -> tuple[TimerChoice, list[Problem]]:
     """The timer a query asks for. Bare numbers are minutes, except the warm-up's seconds."""
     problems: list[Problem] = []
     default = TimerChoice()
-    minutes = _minutes(query, "minutes", problems) or default.minutes
+    asked = _minutes(query, "minutes", problems)
+    minutes = default.minutes if asked is None else asked
     low, high = TIMER_MINUTES
     if not low <= minutes <= high:
         problems.append(Problem("minutes", f"A timer lasts from {low:g} to {high:g} minutes."))
         minutes = default.minutes
-    interval = _minutes(query, "interval", problems)
+    interval = _minutes(query, "interval", problems) or None  # 0: no interval bells
     if interval is not None and interval >= minutes:
         problems.append(
             Problem("interval", "The interval must be shorter than the sitting, or left empty.")
@@ -203,4 +204,4 @@ def _minutes(query: Mapping[str, str], name: str, problems: list[Problem]) -> fl
     except ValueError:
         problems.append(Problem(name, "Give minutes, such as 20, or a time such as 1m30s."))
         return None
-    return seconds / 60 if seconds > 0 else None
+    return seconds / 60
