@@ -216,3 +216,13 @@ def test_a_session_may_name_kokoro_as_its_voice(write_session) -> None:
     )
     voice = load_session(path).voice
     assert voice is not None and (voice.engine, voice.name) == ("kokoro", "af_heart")
+
+
+def test_a_data_folder_the_model_cannot_be_written_in_is_one_line(tmp_path, monkeypatch) -> None:
+    blocker = tmp_path / "a file"
+    blocker.write_text("")
+    monkeypatch.setenv("XDG_DATA_HOME", str(blocker / "data"))  # no folder can be made there
+    with pytest.raises(model_file.ModelProblem) as caught:
+        model_file.assemble()
+    said = str(caught.value)
+    assert said.startswith("cannot put the Kokoro model together in ") and "\n" not in said

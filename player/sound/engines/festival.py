@@ -4,6 +4,7 @@ from a Scheme script, so the voice is loaded once."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 from pathlib import Path
 
@@ -121,7 +122,9 @@ class Festival(Engine):
             return {}
         table = user_cache().table(_VOICES_TABLE, code_version(__name__))
         known = table.get(program)
-        if isinstance(known, dict) and known.get("stamps") == _stamps(program, known["roots"]):
+        if isinstance(known, dict) and known.get("stamps") == _stamps(
+            program, known.get("roots", ())
+        ):
             return {name: Path(folder) for name, folder in known["folders"].items()}
         listing = program_output(
             (program, "-b", "(print (voice.list))", "(print voice-path)", "(print libdir)")
@@ -148,7 +151,7 @@ def _stamps(program: str, roots: list[str]) -> list[list[object]]:
     paths = [Path(program)]
     for root in map(Path, roots):
         paths.append(root)
-        if root.is_dir():
+        with contextlib.suppress(OSError):  # an unreadable folder holds no voice we can use
             paths += sorted(p for p in root.iterdir() if p.is_dir())
     stamps: list[list[object]] = []
     for path in paths:

@@ -188,6 +188,7 @@ def _voice_files() -> dict[str, Path]:
             if (
                 _kokoro_name(path.stem)
                 and path.stem[0] in kokoro_phonemes.LANGUAGES
+                and path.is_file()  # not a link to nothing
                 and path.stat().st_size == STYLE_BYTES
             ):
                 found.setdefault(path.stem, path)

