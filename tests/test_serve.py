@@ -162,3 +162,20 @@ def test_a_timer_length_out_of_range_is_said_in_the_form(minutes: str) -> None:
     assert [(p.field, p.message) for p in problems] == [
         ("minutes", "A timer lasts from 0.1 to 240 minutes.")
     ]  # the interval's 0 means no interval bells, not a mistake
+
+
+@pytest.mark.parametrize(("ends_at", "logged"), [(120 * 44100, True), (None, False)])
+def test_only_a_timer_ends_at_its_end_bell_whatever_a_session_is_called(
+    tmp_path: Path, ends_at: int | None, logged: bool
+) -> None:
+    from player.session.timeline import ChapterMark
+    from player.web.renders import Render
+    from player.web.sittings import Report, log_sitting
+
+    rate = 44100
+    chapters = (ChapterMark("Sitting", 0, 120 * rate), ChapterMark("End", 120 * rate, 130 * rate))
+    render = Render("k", tmp_path / "a.mp3", "timer", "Timer", 130 * rate, chapters, (), ends_at)
+    log = tmp_path / "history.jsonl"
+    log_sitting(render, Report(((0.0, 121.0),), ended=False, elapsed=121.0), log)
+    sittings = read(log) if log.exists() else []
+    assert [s.completed for s in sittings] == ([True] if logged else [False])

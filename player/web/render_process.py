@@ -42,6 +42,7 @@ class Audio:
     timeline: Timeline
     plan: Timeline | None = None
     narrator: str | None = None
+    ends_at: int | None = None  # a timer's end bell (a frame): what follows is its ring-out
 
 
 def render_apart(

@@ -28,7 +28,7 @@ from player.common.errors import MeditateError
 from player.output.captions import Cue, caption_cues
 from player.output.export import FileSettings
 from player.output.publish.fingerprint import episode_digest
-from player.session.timeline import ChapterMark, Timeline
+from player.session.timeline import ChapterMark
 from player.sound.render import RenderOptions
 from player.web.render_process import Audio, RenderStopped, render_apart
 
@@ -55,6 +55,7 @@ class Render:
     frames: int
     chapters: tuple[ChapterMark, ...]
     cues: tuple[Cue, ...]
+    ends_at: int | None  # a timer's end bell: what follows is its ring-out, not time sat
 
 
 @dataclass
@@ -128,7 +129,7 @@ class RenderBoard:
         """The render under `key` (of `timeline`) if the cache holds it, issued to be served;
         else None."""
         path = self.cache.file(KIND, key, ".mp3")
-        return self._issue(_render(key, path, audio.timeline)) if path.is_file() else None
+        return self._issue(_render(key, path, audio)) if path.is_file() else None
 
     def start(
         self, identity: str, title: str, audio: Callable[[], Audio], options: RenderOptions
@@ -196,7 +197,7 @@ class RenderBoard:
 
         target = (self.cache.root, KIND, key, ".mp3")
         render_apart(audio, options, target, advance, self._closing)
-        return self._issue(_render(key, self.cache.file(KIND, key, ".mp3"), audio.timeline))
+        return self._issue(_render(key, self.cache.file(KIND, key, ".mp3"), audio))
 
     def _issue(self, render: Render) -> Render:
         with self._lock:
@@ -216,7 +217,8 @@ def _usable(job: Job) -> bool:
     return job.error is None and (job.render is None or job.render.path.is_file())
 
 
-def _render(key: str, path: Path, timeline: Timeline) -> Render:
+def _render(key: str, path: Path, audio: Audio) -> Render:
+    timeline = audio.timeline
     session = timeline.session
     return Render(
         key,
@@ -226,4 +228,5 @@ def _render(key: str, path: Path, timeline: Timeline) -> Render:
         timeline.length,
         timeline.chapters,
         caption_cues(timeline),
+        audio.ends_at,
     )

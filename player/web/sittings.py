@@ -14,7 +14,6 @@ from player.common.audio_format import SAMPLE_RATE
 from player.common.clock import now
 from player.practice.history import Sitting, record, worth_logging
 from player.practice.listening import judge
-from player.session.timer import TIMER_NAME, ring_out_in
 from player.session.units import format_clock
 from player.web.renders import Render
 
@@ -58,8 +57,7 @@ def log_sitting(render: Render, report: Report, log: Path) -> str:
     """Record the sitting if it counts as practice; what to tell the listener. Raises
     MeditateError when the log cannot be written."""
     frames = [(round(a * SAMPLE_RATE), round(b * SAMPLE_RATE)) for a, b in report.spans]
-    # a timer is over at its end bell, as at the terminal: its ring-out is not time sat
-    ends_at = ring_out_in(render.chapters) if render.name == TIMER_NAME else None
+    ends_at = render.ends_at  # a timer is over at its end bell, as at the terminal
     heard = judge(
         frames,
         length=render.frames,

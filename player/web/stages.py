@@ -19,7 +19,7 @@ from player.output.captions import caption_cues
 from player.prepare.session import prepare_session
 from player.session.model import Session
 from player.session.timeline import Timeline, compile_timeline
-from player.session.timer import timer_session
+from player.session.timer import ring_out_in, timer_session
 from player.sound.render import RenderOptions
 from player.web.choice import SessionChoice, TimerChoice
 from player.web.narrator import needs_speaking, spoken
@@ -51,11 +51,14 @@ def timer_stage(board: RenderBoard, cache: Cache, choice: TimerChoice) -> Stage:
     prepare). Raises MeditateError for a timer that cannot be."""
     session = timer_session(choice.plan(), user_data_path())
     timeline = compile_timeline(prepare_session(session, cache))
-    return _ready_or_started(board, timeline, RenderOptions())
+    audio = Audio(timeline, ends_at=ring_out_in(timeline.chapters))
+    return _ready_or_started(board, timeline, RenderOptions(), audio)
 
 
-def _ready_or_started(board: RenderBoard, timeline: Timeline, options: RenderOptions) -> Stage:
-    audio = Audio(timeline)
+def _ready_or_started(
+    board: RenderBoard, timeline: Timeline, options: RenderOptions, audio: Audio | None = None
+) -> Stage:
+    audio = audio or Audio(timeline)
     identity = board.key(audio, options)
     found = board.cached(audio, identity)
     if found is not None:
