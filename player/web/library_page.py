@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from urllib.parse import quote, urlencode
 
 from player.prepare.summary import SessionSummary
+from player.session.flex import LengthRange
 from player.session.units import format_clock
 from player.web.choice import range_text
 from player.web.html import add, html_text, page
@@ -76,7 +77,7 @@ def _shelf(item: ET.Element, shelf: Shelf) -> None:
         add(article, "p", f"Cannot be played: {summary.problem}", {"class": "problem"})
         return
     length = format_clock(summary.seconds)
-    flexible = summary.longest is None or summary.longest - summary.shortest > 1
+    flexible = LengthRange(summary.seconds, summary.shortest, summary.longest).flexible
     span = f" · any length {range_text(summary.shortest, summary.longest)}" if flexible else ""
     add(article, "p", f"{length}{span} · {summary.chapters} chapters", {"class": "meta"})
     if summary.description:

@@ -7,6 +7,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from player.session.flex import LengthRange
 from player.session.units import format_clock
 from player.web.choice import VOLUME_RANGE, Problem, SessionChoice, range_text
 from player.web.html import add, described, field_problem, html_text, page
@@ -33,7 +34,7 @@ class About:
 
     @property
     def flexible(self) -> bool:
-        return self.longest is None or self.longest - self.shortest > 1
+        return LengthRange(self.seconds, self.shortest, self.longest).flexible
 
 
 def session_html(
