@@ -43,16 +43,16 @@ class Summary:
 
 def hiding_notes(summaries: Iterable[Summary]) -> list[str]:
     """A line for each session that hides another of its name, saying which one plays."""
-    called = {Origin.PATH: "the one in MEDITATE_PATH", Origin.USER: "yours", Origin.BUNDLED: ""}
+    called = {
+        Origin.PATH: "the one in MEDITATE_PATH",
+        Origin.USER: "yours",
+        Origin.BUNDLED: "the bundled one",
+    }
     notes = []
     for summary in summaries:
         entry = summary.entry
         if entry.hidden:
-            hidden = " and ".join(
-                dict.fromkeys(
-                    called[o] or "the bundled one" for o in (h.origin for h in entry.hidden)
-                )
-            )
+            hidden = " and ".join(dict.fromkeys(called[h.origin] for h in entry.hidden))
             notes.append(
                 f"{entry.name}: {called[entry.origin]} is played, not {hidden} of the same name "
                 "(rename one to have both)"

@@ -6,12 +6,14 @@ import contextlib
 
 import click
 
+from player.web import DEFAULT_PORT
+
 
 @click.command()
 @click.option(
     "--port",
     type=click.IntRange(1, 65535),
-    default=8765,
+    default=DEFAULT_PORT,
     show_default=True,
     help="The port to listen on.",
 )

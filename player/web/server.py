@@ -21,12 +21,12 @@ import uvicorn
 
 from player.common.cache import Cache
 from player.common.errors import MeditateError
+from player.web import DEFAULT_PORT
 from player.web.app import create_app
 from player.web.guard import Guard
 
 LOOPBACK = "127.0.0.1"
 EVERYWHERE = "0.0.0.0"  # --lan: the home network, behind the token
-DEFAULT_PORT = 8765
 MAX_CONNECTIONS = 64  # more at once are answered 503
 MAX_HEADER_BYTES = 16 * 1024
 IDLE_SECONDS = 15  # a kept-alive connection left unused is closed
