@@ -37,8 +37,8 @@ def id3_version_for(tags: TrackTags, asked: int) -> int:
 
 def id3_note(tags: TrackTags, asked: int) -> str | None:
     """One line saying why the tags are not the version asked for, or None when they are."""
-    wide = beyond_ucs2(tags)
-    if id3_version_for(tags, asked) == asked or wide is None:
+    wide = beyond_ucs2(tags) if asked == 3 else None
+    if wide is None:
         return None
     what, char = wide
     return (

@@ -52,11 +52,11 @@ from player.session.language import three_letter_code
 ID3_VERSIONS = (3, 4)
 
 
-def write_tags(path: Path, tags: TrackTags, fmt: str, *, id3_version: int = 4) -> int | None:
+def write_tags(path: Path, tags: TrackTags, fmt: str, *, id3_version: int = 4) -> None:
     """Replace all tags of the file at `path`, whose format is `fmt` (mp3, flac, ogg or wav).
 
-    MP3 and WAV get ID3v2.`id3_version` (3 or 4), or v2.4 where v2.3 would be misread; the
-    version written is returned (None for FLAC and OGG).
+    MP3 and WAV get ID3v2.`id3_version` (3 or 4), or v2.4 where v2.3 would be misread (see
+    id3_version.id3_note for the line that says so).
     """
     if id3_version not in ID3_VERSIONS:
         raise ValueError(f"ID3v2.{id3_version} is not written; choose 3 or 4")
@@ -71,7 +71,6 @@ def write_tags(path: Path, tags: TrackTags, fmt: str, *, id3_version: int = 4) -
         write_ogg(path, tags)
     else:
         raise ValueError(f"unknown format {fmt!r}")
-    return id3_version if fmt in ("mp3", "wav") else None
 
 
 def riff_info(tags: TrackTags) -> dict[str, str]:
