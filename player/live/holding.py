@@ -38,7 +38,7 @@ def _latest_outside(timeline: Timeline, limit: int, sounds: Callable[[Event], bo
     """The latest frame at or before `limit` inside no event for which `sounds(event)` holds:
     a step's own boundaries count as outside it."""
     events = timeline.events
-    starts = _starts(events)
+    starts = timeline.starts
     frame = limit
     for _ in range(len(events) + len(timeline.rings) + 1):
         inside = _containing(events, starts, frame)
@@ -51,18 +51,6 @@ def _latest_outside(timeline: Timeline, limit: int, sounds: Callable[[Event], bo
             continue
         return frame
     return 0
-
-
-_known: tuple[tuple[Event, ...], list[int]] = ((), [])
-
-
-def _starts(events: tuple[Event, ...]) -> list[int]:
-    """Where each event starts, kept for the timeline asked about last (asked ten times a
-    second while a narrator speaks ahead, and a timeline may hold many thousands)."""
-    global _known
-    if _known[0] is not events:
-        _known = (events, [event.start for event in events])
-    return _known[1]
 
 
 def _containing(events: tuple[Event, ...], starts: list[int], frame: int) -> Event | None:

@@ -39,8 +39,7 @@ class Layout:
 
 
 def narration_at(timeline: Timeline, frame: int) -> Event | None:
-    starts = [event.start for event in timeline.events]
-    index = bisect.bisect_right(starts, frame) - 1
+    index = bisect.bisect_right(timeline.starts, frame) - 1
     if index < 0:
         return None
     event = timeline.events[index]

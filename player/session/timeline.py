@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
@@ -76,6 +77,11 @@ class Timeline:
     # and the chapters from `placed_chapters` on are where they may be, not yet where they are.
     frontier: int | None = None
     placed_chapters: int | None = None
+
+    @functools.cached_property
+    def starts(self) -> list[int]:
+        """Where each event starts, in order (worked out once: asked often while playing)."""
+        return [event.start for event in self.events]
 
     @property
     def complete(self) -> bool:
