@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from player.common.audio_format import FRAME_BYTES, SAMPLE_RATE
+from player.common.spans import merge_spans
 from player.live.buffer import PcmBuffer
 from player.live.devices import Clock, Device, DeviceLost, Sound, device_failure
 from player.live.holding import Wait, hold_at
-from player.practice.listening import merge_spans
 from player.session.timeline import Timeline
 from player.sound.render import BLOCK
 

@@ -7,6 +7,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from player.common.spans import merge_spans
+
 COMPLETE_SHARE = 0.9  # of the session from where it began: skipping through is not completing
 
 
@@ -26,17 +28,6 @@ class Heard:
     frames: int  # how much of the session was played, each part once
     completed: bool  # played to the end with nearly all of it heard
     chapters: tuple[str, ...]  # the chapters heard, at least in part, in order
-
-
-def merge_spans(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
-    """The spans (start, end) sorted, the empty ones dropped and the overlapping joined."""
-    merged: list[tuple[int, int]] = []
-    for start, end in sorted(span for span in spans if span[1] > span[0]):
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
-        else:
-            merged.append((start, end))
-    return merged
 
 
 def judge(

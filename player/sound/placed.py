@@ -4,6 +4,7 @@ player.session.layout) can be mixed already, exactly as it will be once all is p
 from __future__ import annotations
 
 from player.common.audio_format import seconds_to_frames
+from player.common.spans import merge_spans
 from player.session.timeline import EventKind, Timeline
 
 BEYOND = 1 << 40  # frames: later than any session can reach (some 790 years)
@@ -38,13 +39,7 @@ def speech_spans(timeline: Timeline, bridge: int) -> list[tuple[int, int]]:
     spans = [(e.start, e.end) for e in timeline.events if e.kind is EventKind.NARRATION]
     if timeline.frontier is not None:
         spans.append((timeline.frontier, BEYOND))
-    merged: list[tuple[int, int]] = []
-    for start, end in sorted(spans):
-        if merged and start - merged[-1][1] < bridge:
-            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
-        else:
-            merged.append((start, end))
-    return merged
+    return merge_spans(spans, bridge)
 
 
 def ends_at(timeline: Timeline) -> int:
