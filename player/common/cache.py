@@ -208,3 +208,23 @@ def save_all() -> None:
     """Write every table this process changed; the command line calls it as a command ends."""
     for cache in _caches.values():
         cache.save()
+
+
+_FILE_DIGESTS = "file-digests"
+
+
+def file_digest(path: Path, cache: Cache | None = None) -> str:
+    """The SHA-256 of a file's content, remembered under its size and modification time."""
+    info = path.stat()
+    stamp = [info.st_size, info.st_mtime_ns]
+    table = (cache or user_cache()).table(_FILE_DIGESTS, code_version(__name__))
+    key = str(path.resolve())
+    known = table.get(key)
+    if isinstance(known, list) and len(known) == 3 and known[:2] == stamp:
+        return str(known[2])
+    digest = hashlib.sha256()
+    with path.open("rb") as file:
+        while chunk := file.read(1 << 20):
+            digest.update(chunk)
+    table.put(key, [*stamp, digest.hexdigest()])
+    return digest.hexdigest()

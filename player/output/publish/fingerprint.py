@@ -13,7 +13,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from player.common.cache import Cache, code_version, user_cache
+from player.common.cache import Cache, file_digest, user_cache
 from player.output.export import FileSettings, cover_path, track_tags
 from player.output.id3_version import id3_version_for
 from player.session.model import Narration, flatten
@@ -22,8 +22,6 @@ from player.sound.render import RenderOptions
 
 # Raise when publish makes an episode's files differently, so every episode is made anew.
 FORMAT = 1
-_TABLE = "file-digests"
-_CHUNK = 1 << 20
 
 
 def episode_digest(
@@ -53,23 +51,6 @@ def episode_digest(
     if id3 != settings.id3_version:  # tags that v2.3 readers misread: written since as v2.4
         document["id3"] = id3
     return hashlib.sha256(json.dumps(document, sort_keys=True).encode()).hexdigest()
-
-
-def file_digest(path: Path, cache: Cache | None = None) -> str:
-    """The SHA-256 of a file's content, remembered under its size and modification time."""
-    info = path.stat()
-    stamp = [info.st_size, info.st_mtime_ns]
-    table = (cache or user_cache()).table(_TABLE, code_version(__name__))
-    key = str(path.resolve())
-    known = table.get(key)
-    if isinstance(known, list) and len(known) == 3 and known[:2] == stamp:
-        return str(known[2])
-    digest = hashlib.sha256()
-    with path.open("rb") as file:
-        while chunk := file.read(_CHUNK):
-            digest.update(chunk)
-    table.put(key, [*stamp, digest.hexdigest()])
-    return digest.hexdigest()
 
 
 def _played_files(timeline: Timeline) -> list[Path]:

