@@ -231,15 +231,15 @@ def test_a_bell_struck_three_times_lasts_two_spacings_more(write_session) -> Non
 
 
 def test_an_open_sitting_shows_its_bell_without_a_count_of_bells_still_to_come(tmp_path) -> None:
-    from player.live.screen import Moment, live_lines
+    from player.live.screen import Layout, LiveScreen, Moment
     from player.prepare.session import prepare_session
     from player.session.timeline import compile_timeline
     from player.session.timer import plan_timer, timer_session
 
     plan = plan_timer(None, interval=300.0)
     timeline = compile_timeline(prepare_session(timer_session(plan, tmp_path)))
-    lines = live_lines(timeline, Moment(position=44100 * 13, paused=False), 80, unicode=True,
-                       open_ended=True)  # fmt: skip
+    moment = Moment(position=44100 * 13, paused=False)
+    lines = LiveScreen(timeline, Layout(80, unicode=True, open_ended=True)).lines(moment)
     assert lines[1] == "Bell 1" and "0:13 sat" in lines[3]
-    counted = live_lines(timeline, Moment(position=44100 * 13, paused=False), 80, unicode=True)
+    counted = LiveScreen(timeline, Layout(80, unicode=True)).lines(moment)
     assert counted[1].startswith("Chapter 1/")

@@ -149,13 +149,6 @@ class LiveScreen:
         return f"“{text}”" if self.layout.unicode else f'"{text}"'
 
 
-def live_lines(
-    timeline: Timeline, moment: Moment, width: int, *, unicode: bool, open_ended: bool = False
-) -> list[str]:
-    """The picture of the live display at one moment (see LiveScreen)."""
-    return LiveScreen(timeline, Layout(width, unicode=unicode, open_ended=open_ended)).lines(moment)
-
-
 def _wrap(text: str, width: int) -> list[str]:
     return textwrap.wrap(text, width, break_on_hyphens=False) or [""]
 

@@ -45,7 +45,7 @@ def calendar_lines(
         for weekday in range(7):
             day = monday + datetime.timedelta(days=weekday)
             if day <= today:
-                rows[weekday][week] = shades[_level(minutes.get(day, 0.0))]
+                rows[weekday][week] = shades[day_level(minutes.get(day, 0.0))]
     lines = [" " * _LABEL + "".join(months).rstrip()]
     for weekday, row in enumerate(rows):
         lines.append(f"{_DAY_NAMES[weekday]:<{_LABEL}}" + " ".join(row).rstrip())
@@ -65,13 +65,9 @@ def legend(*, unicode: bool = True) -> str:
     return " " * _LABEL + "  ".join(parts) + " minutes a day"
 
 
-def _level(minutes: float) -> int:
+def day_level(minutes: float) -> int:
+    """A day's shade as a number: 0 for none, 1 for under STEPS[0] minutes, then one more
+    from each of STEPS on (what both calendars colour by)."""
     if minutes <= 0:
         return 0
     return 1 + sum(minutes >= low for low in STEPS)
-
-
-def day_level(minutes: float) -> int:
-    """A day's shade as a number: 0 for none, 1 for under STEPS[0] minutes, then one more
-    from each of STEPS on (what the web player's calendar colours by)."""
-    return _level(minutes)
