@@ -226,3 +226,11 @@ def test_a_data_folder_the_model_cannot_be_written_in_is_one_line(tmp_path, monk
         model_file.assemble()
     said = str(caught.value)
     assert said.startswith("cannot put the Kokoro model together in ") and "\n" not in said
+
+
+@pytest.mark.parametrize(
+    "extra", [["--say", "Rest."], ["--rate", "100"], ["--language", "es"], ["--force"]]
+)
+def test_install_goes_alone(extra: list[str]) -> None:
+    said = CliRunner().invoke(cli, ["voices", "--install", "kokoro", *extra])
+    assert said.exit_code == 2 and "--install goes alone" in said.output

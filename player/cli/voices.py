@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from click.core import ParameterSource
 
 from player.cli.params import LANGUAGE, VOICE_SPEC, VoiceSpec
 from player.sound.engines.base import VoiceInfo
@@ -74,7 +75,9 @@ def voices(
       meditate voices --say "Respira despacio." --language es
     """
     if setup is not None:
-        if text is not None or output is not None or spec is not None:
+        given = click.get_current_context().get_parameter_source("rate")
+        others = (text, output, spec, pitch, language, force or None)
+        if any(o is not None for o in others) or given is ParameterSource.COMMANDLINE:
             raise click.UsageError("--install goes alone")
         from player.sound.engines.kokoro_model import install
 
