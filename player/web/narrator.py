@@ -8,13 +8,11 @@ export makes it; a session without words to speak is rendered as it is.
 
 from __future__ import annotations
 
-import difflib
 import functools
 from dataclasses import dataclass
 
 from player.common.cache import Cache
 from player.common.errors import MeditateError
-from player.session.catalog import ENGINE_NAMES
 from player.session.model import Narration, Session, flatten
 from player.web.render_process import Audio
 
@@ -61,30 +59,23 @@ def installed_narrators() -> tuple[NarratorOption, ...]:
 
 def parse_narrator(value: str) -> Narrator:
     """ENGINE:VOICE (or ENGINE, for its default voice) among the installed voices. Raises
-    NarratorMissing saying what to install, or which voices there are."""
+    NarratorMissing saying what to install, or which voices there are (as --voice says it)."""
     from player.sound.engines import engine_named
 
-    engine, _, voice = value.strip().partition(":")
-    if engine not in ENGINE_NAMES:
-        raise NarratorMissing(f"there is no speech engine '{engine}' (engines: "
-                              f"{', '.join(ENGINE_NAMES)})")  # fmt: skip
-    mine = [o.narrator for o in installed_narrators() if o.narrator.engine == engine]
+    name, _, voice = value.strip().partition(":")
+    try:
+        engine = engine_named(name)
+    except MeditateError as error:
+        raise NarratorMissing(str(error)) from None
+    mine = [o.narrator for o in installed_narrators() if o.narrator.engine == name]
     if not mine:
-        found = engine_named(engine)
-        if not found.available():
-            raise NarratorMissing(found.install_hint)
-        raise NarratorMissing(f"{engine} has no voices installed here (meditate voices lists them)")
-    if not voice:
-        return mine[0]
-    for narrator in mine:
-        if narrator.voice == voice:
-            return narrator
-    names = [n.voice for n in mine]
-    close = difflib.get_close_matches(voice, names, n=1)
-    hint = f"did you mean '{close[0]}'? " if close else ""
-    raise NarratorMissing(
-        f"{engine} has no voice '{voice}' here: {hint}(it has: {', '.join(names)})"
-    )
+        if not engine.available():
+            raise NarratorMissing(engine.install_hint)
+        raise NarratorMissing(f"{name} has no voices installed here (meditate voices lists them)")
+    found = next((n for n in mine if n.voice == voice), None) if voice else mine[0]
+    if found is None:
+        raise NarratorMissing(str(engine.unknown_voice(voice)))
+    return found
 
 
 def speaks_for(session: Session) -> bool:
